@@ -1,0 +1,93 @@
+"""Outreach: the contact-relationship and outreach manager of the CCM Implementation Support Unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config
+
+
+def create_app(overrides: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=instance_path,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config.load(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the bare extension instances to this app."""
+    from outreach import models  # noqa: F401  (every model known before the first query)
+    from outreach.api import api
+    from outreach.core.security import init_security
+    from outreach.db import configure_sqlite, render_migration_item
+    from outreach.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_item=render_migration_item,
+    )
+    mail.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature's pages and API routes."""
+    from outreach.api import api
+    from outreach.api.states import blp as states_api
+    from outreach.api.states import public_blp as public_states_api
+    from outreach.auth.views import bp as auth_bp
+    from outreach.core.views import bp as core_bp
+    from outreach.directory.views import bp as directory_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(directory_bp)
+    api.register_blueprint(states_api)
+    api.register_blueprint(public_states_api)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Styled error pages for people and JSON errors for API clients."""
+    from outreach.core.errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Values and helpers every template may use."""
+    from outreach.core.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask --app outreach …` commands."""
+    from outreach.cli import init_commands
+
+    init_commands(app)

@@ -1,0 +1,1 @@
+"""The directory: States, organisations and (later) the people in them."""

@@ -1,0 +1,77 @@
+"""Finding States: filters, sorting and counts shared by the pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from outreach.extensions import db
+from outreach.reference.models import CcmStatus, State
+
+STATE_SORTS = {
+    "name": State.name,
+    "status": State.ccm_status,
+    "region": State.region,
+    "signature": State.signature_date,
+    "consent": State.consent_date,
+    "entry_into_force": State.entry_into_force_date,
+}
+
+
+@dataclass(frozen=True)
+class StateFilters:
+    """What a reader asked to see of the States list."""
+
+    status: CcmStatus | None = None
+    region: str | None = None
+    q: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+def states_query(filters: StateFilters) -> sa.Select[tuple[State]]:
+    """The States matching the filters, in the requested order (sort keys from an allowlist)."""
+    query = sa.select(State)
+    if filters.status:
+        query = query.where(State.ccm_status == filters.status)
+    if filters.region:
+        query = query.where(State.region == filters.region)
+    if filters.q:
+        needle = f"%{filters.q.strip().lower()}%"
+        query = query.where(
+            sa.or_(sa.func.lower(State.name).like(needle), sa.func.lower(State.iso3).like(needle))
+        )
+    column = STATE_SORTS.get(filters.sort, State.name)
+    order = column.desc() if filters.descending else column.asc()
+    return query.order_by(order.nulls_last(), State.name)
+
+
+def find_states(filters: StateFilters) -> list[State]:
+    """The States matching the filters."""
+    return list(db.session.scalars(states_query(filters)))
+
+
+def status_counts() -> dict[CcmStatus, int]:
+    """How many States hold each CCM status."""
+    rows = db.session.execute(sa.select(State.ccm_status, sa.func.count()).group_by(State.ccm_status))
+    counts = {status: 0 for status in CcmStatus}
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def regions() -> list[str]:
+    """The M49 regions that States belong to."""
+    query = sa.select(State.region).where(State.region.is_not(None)).distinct().order_by(State.region)
+    return list(db.session.scalars(query))
+
+
+def get_state(iso3: str) -> State | None:
+    """One State by its ISO 3166 alpha-3 code, with its status history."""
+    query = (
+        sa.select(State)
+        .where(State.iso3 == iso3.upper())
+        .options(selectinload(State.status_events))
+    )
+    return db.session.scalar(query)

@@ -1,0 +1,57 @@
+"""Pages of the directory: the States list and each State's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from outreach.audit.services import history_of
+from outreach.directory import services
+from outreach.directory.forms import StateFilterForm
+from outreach.reference.models import CcmStatus
+from outreach.reference.services import manifest
+
+bp = Blueprint("directory", __name__)
+
+
+def parse_state_filters(form: StateFilterForm) -> services.StateFilters:
+    """Turn the validated query string into filters; unknown values are ignored."""
+    status = form.status.data if form.status.data in {s.value for s in CcmStatus} else ""
+    region = form.region.data if form.region.data in services.regions() else ""
+    return services.StateFilters(
+        status=CcmStatus(status) if status else None,
+        region=region or None,
+        q=(form.q.data or "").strip()[:100] or None,
+        sort=form.sort.data if form.sort.data in services.STATE_SORTS else "name",
+        descending=request.args.get("dir") == "desc",
+    )
+
+
+@bp.route("/states")
+def state_list() -> str:
+    """All States with their CCM status, filterable by status and region."""
+    form = StateFilterForm(request.args)
+    form.region.choices = [("", "Any region")] + [(r, r) for r in services.regions()]
+    filters = parse_state_filters(form)
+    states = services.find_states(filters)
+    return render_template(
+        "directory/state_list.html",
+        form=form,
+        states=states,
+        counts=services.status_counts(),
+        filters=filters,
+        manifest=manifest(),
+    )
+
+
+@bp.route("/states/<iso3>")
+def state_detail(iso3: str) -> str:
+    """One State: status, dates, consent type, sources and history."""
+    state = services.get_state(iso3)
+    if state is None:
+        abort(404)
+    return render_template(
+        "directory/state_detail.html",
+        state=state,
+        audit=history_of("State", state.id, limit=50),
+        manifest=manifest(),
+    )

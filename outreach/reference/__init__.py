@@ -1,0 +1,1 @@
+"""The treaty facts: States and their CCM status, thematic areas, and the shipped public data."""
