@@ -1,4 +1,4 @@
-"""Outreach: the contact-relationship and outreach manager of the CCM Implementation Support Unit."""
+"""Outreach: the contact and outreach manager of the CCM Implementation Support Unit."""
 
 from __future__ import annotations
 

@@ -44,9 +44,13 @@ users = click.Group("users", help="Manage user accounts.")
 @click.option("--name", default="", help="The person's name.")
 @click.option("--area", "areas", multiple=True, help="A thematic area slug (coordinators).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(email: str, role: str, name: str, areas: tuple[str, ...], password_stdin: bool) -> None:
+def users_create(
+    email: str, role: str, name: str, areas: tuple[str, ...], password_stdin: bool
+) -> None:
     """Create an account; without --password-stdin a random password is printed once."""
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else accounts.generate_password()
+    password = (
+        sys.stdin.readline().rstrip("\r\n") if password_stdin else accounts.generate_password()
+    )
     with acting_as("command: users create"):
         try:
             user = accounts.create_user(email, role, password, name=name, area_slugs=areas)
@@ -108,7 +112,9 @@ def users_token(email: str) -> None:
 
 
 @users.command("ensure-admin")
-@click.option("--email", default=lambda: os.environ.get("OUTREACH_ADMIN_EMAIL", "admin@isu.example"))
+@click.option(
+    "--email", default=lambda: os.environ.get("OUTREACH_ADMIN_EMAIL", "admin@isu.example")
+)
 def users_ensure_admin(email: str) -> None:
     """On a database without users, create an administrator and print its password once."""
     if accounts.list_users():

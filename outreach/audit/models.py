@@ -30,4 +30,3 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(sa.String(500))
 
     __table_args__ = (sa.Index("ix_audit_event_record", "record_type", "record_id"),)
-

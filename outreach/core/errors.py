@@ -68,9 +68,9 @@ def handle_http_exception(error: HTTPException) -> Any:
     if error.code is None:  # a routing redirect, not an error
         return error
     response, code = _respond(error)
-    if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-        if isinstance(response, Response):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and valid_methods and isinstance(response, Response):
+        response.headers["Allow"] = ", ".join(valid_methods)
     return response, code
 
 

@@ -55,7 +55,9 @@ def find_states(filters: StateFilters) -> list[State]:
 
 def status_counts() -> dict[CcmStatus, int]:
     """How many States hold each CCM status."""
-    rows = db.session.execute(sa.select(State.ccm_status, sa.func.count()).group_by(State.ccm_status))
+    rows = db.session.execute(
+        sa.select(State.ccm_status, sa.func.count()).group_by(State.ccm_status)
+    )
     counts = {status: 0 for status in CcmStatus}
     counts.update({status: count for status, count in rows})
     return counts
@@ -63,7 +65,9 @@ def status_counts() -> dict[CcmStatus, int]:
 
 def regions() -> list[str]:
     """The M49 regions that States belong to."""
-    query = sa.select(State.region).where(State.region.is_not(None)).distinct().order_by(State.region)
+    query = (
+        sa.select(State.region).where(State.region.is_not(None)).distinct().order_by(State.region)
+    )
     return list(db.session.scalars(query))
 
 

@@ -57,13 +57,20 @@ class State(Audited, Timestamps, db.Model):
     sub_region: Mapped[str | None] = mapped_column(sa.String(80))
     intermediate_region: Mapped[str | None] = mapped_column(sa.String(80))
     ccm_status: Mapped[CcmStatus] = mapped_column(
-        sa.Enum(CcmStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        sa.Enum(
+            CcmStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        ),
         index=True,
     )
     signature_date: Mapped[dt.date | None]
     consent_date: Mapped[dt.date | None]
     consent_type: Mapped[ConsentType | None] = mapped_column(
-        sa.Enum(ConsentType, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            ConsentType,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     entry_into_force_date: Mapped[dt.date | None]
     withdrawal_date: Mapped[dt.date | None]

@@ -203,9 +203,7 @@ def record_consent(
     consent_type = ConsentType(consent_type)
     if consent_type != ConsentType.ACCESSION and state.signature_date is None:
         raise ValueError("A State that has not signed the Convention joins it by accession.")
-    row = {
-        name: getattr(state, name) for name in (*TREATY_FIELDS, *DESCRIPTIVE_FIELDS, "source")
-    }
+    row = {name: getattr(state, name) for name in (*TREATY_FIELDS, *DESCRIPTIVE_FIELDS, "source")}
     row.update(
         ccm_status=CcmStatus.STATE_PARTY,
         consent_date=consent_date,

@@ -1,0 +1,59 @@
+# Outreach: `make run` serves the app on the embedded default; `make test` runs the whole suite.
+
+PORT ?= 5000
+HOST ?= 127.0.0.1
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app outreach
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test install chromium lint format bench clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Outreach needs Python 3.11 or newer; none was found." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## Set up the database, load the treaty data, create the first administrator, and serve.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) users ensure-admin
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## The browser tests drive Debian's chromium; install it when missing and we are root.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium for the browser tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need /usr/bin/chromium. Install it with: sudo apt-get install chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install chromium lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/pytest bench --benchmark-only -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

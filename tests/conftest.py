@@ -1,0 +1,212 @@
+"""Fixtures: a fresh database per test (a copy of one migrated and seeded template), the app,
+its client and command runner, and a helper that signs in through the real form."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from outreach import create_app
+from outreach.audit.services import acting_as
+from outreach.extensions import db
+from outreach.reference.services import seed
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _postgres_url_from_env() -> sa.URL:
+    return sa.make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+
+
+def _postgres_url(name: str) -> sa.URL:
+    return _postgres_url_from_env().set(database=name)
+
+
+def _admin_engine() -> sa.Engine:
+    return sa.create_engine(_postgres_url("postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _base_config(url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SERVER_NAME": None,
+        "OUTREACH_BASE_URL": "http://outreach.test",
+        "MAIL_SERVER": "",
+    }
+
+
+def _build_template(url: str, instance: Path) -> None:
+    """Run every migration and load the reference data once."""
+    app = create_app(_base_config(url), instance_path=str(instance))
+    with app.app_context():
+        upgrade()
+        with acting_as("command: seed"):
+            seed()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, seeded database that each test copies: on PostgreSQL the database named in
+    TEST_DATABASE_URL (created for the run by .ci/run), otherwise a SQLite file."""
+    instance = tmp_path_factory.mktemp("template-instance")
+    if TEST_DATABASE_URL:
+        name = _postgres_url_from_env().database or "outreach_test"
+        _build_template(_postgres_url(name).render_as_string(hide_password=False), instance)
+        yield name
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _build_template(f"sqlite:///{path}", instance)
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test."""
+    if TEST_DATABASE_URL:
+        name = f"outreach_t_{uuid.uuid4().hex[:12]}"
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        yield _postgres_url(name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    else:
+        path = tmp_path / "outreach.sqlite3"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    """Settings of the app under test; a test may change them before using `app`."""
+    return _base_config(database_url)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
+    """The application, with an app context pushed so tests can use models directly."""
+    application = create_app(app_config, instance_path=str(tmp_path / "instance"))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client with cookies."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs `flask` commands against the app."""
+    return app.test_cli_runner()
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on a page."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    """Sign in and out through the real forms, CSRF tokens included."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD, **extra: str) -> Any:
+        token = csrf_token(self.client, "/login")
+        data = {"email": email, "password": password, "csrf_token": token, **extra}
+        return self.client.post("/login", data=data)
+
+    def logout(self) -> Any:
+        token = csrf_token(self.client, "/account")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+    def post(self, path: str, data: dict[str, Any], form_page: str | None = None) -> Any:
+        """POST a form with the CSRF token taken from the page that shows it."""
+        token = csrf_token(self.client, form_page or path)
+        return self.client.post(path, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """The sign-in helper for the test client."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Any:
+    """A staff account."""
+    return factories.make_user(email="specialist@isu.example", role="staff", name="Sam Specialist")
+
+
+@pytest.fixture
+def admin(app: Flask) -> Any:
+    """An administrator account."""
+    return factories.make_user(email="director@isu.example", role="admin", name="Dana Director")
+
+
+@pytest.fixture
+def coordinator(app: Flask) -> Any:
+    """A coordinator of universalization."""
+    return factories.make_user(
+        email="coordinator@mission.example",
+        role="coordinator",
+        name="Chris Coordinator",
+        areas=["universalization"],
+    )
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[Any]:
+    """`with count_queries() as counter:` counts the statements run inside the block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    yield counting
