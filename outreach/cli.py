@@ -121,7 +121,11 @@ def users_ensure_admin(email: str) -> None:
         return
     password = accounts.generate_password()
     with acting_as("command: users ensure-admin"):
-        user = accounts.create_user(email, Role.ADMIN, password, name="Administrator")
+        try:
+            user = accounts.create_user(email, Role.ADMIN, password, name="Administrator")
+        except accounts.AccountError as error:
+            _fail(f"{error} (OUTREACH_ADMIN_EMAIL or --email: {email!r})")
+            return
     click.echo("")
     click.echo("  An administrator account was created. Sign in at /login with:")
     click.echo(f"    email:    {user.email}")

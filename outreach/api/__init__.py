@@ -5,10 +5,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from outreach.api.schemas import ErrorSchema
+
 
 class OutreachApi(Api):
     """flask-smorest's Api, leaving error pages to outreach.core.errors (HTML for people,
     JSON under /api/)."""
+
+    ERROR_SCHEMA = ErrorSchema  # documents the body that outreach.core.errors sends
 
     def _register_error_handlers(self) -> None:
         return None

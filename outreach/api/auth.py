@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import Response, abort, g, request
 from flask_smorest import Blueprint
 
 from outreach.auth.models import User
@@ -31,10 +31,21 @@ def _authenticate() -> None:
         abort(403)
 
 
+def _challenge(response: Response) -> Response:
+    """Tell a client refused for want of a valid token how to authenticate (RFC 6750)."""
+    if response.status_code == 401:
+        challenge = 'Bearer realm="Outreach API"'
+        if request.headers.get("Authorization"):
+            challenge += ', error="invalid_token"'
+        response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
 def token_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     """A blueprint whose every route needs a bearer token (CSRF does not apply: no cookies)."""
     blp = Blueprint(name, import_name, url_prefix="/api/v1", description=description)
     blp.before_request(_authenticate)
+    blp.after_request(_challenge)
     csrf.exempt(blp)
     return blp
 

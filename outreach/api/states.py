@@ -9,11 +9,11 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from outreach.api.auth import BEARER_SECURITY, public_blueprint, token_blueprint
-from outreach.api.schemas import PageArgsSchema, page_schema
+from outreach.api.schemas import ErrorSchema, PageArgsSchema, page_schema
 from outreach.directory import services
 from outreach.directory.services import STATE_SORTS, StateFilters
 from outreach.extensions import db
-from outreach.reference.models import CcmStatus
+from outreach.reference.models import CcmStatus, ConsentType
 from outreach.reference.services import manifest
 
 blp = token_blueprint("states", __name__, "States and their treaty status")
@@ -26,10 +26,10 @@ class PublicStateSchema(Schema):
     iso3 = fields.String(required=True)
     name = fields.String(required=True)
     region = fields.String(allow_none=True)
-    ccm_status = fields.Function(lambda s: s.ccm_status.value, required=True)
+    ccm_status = fields.Enum(CcmStatus, by_value=True, required=True)
     signature_date = fields.Date(allow_none=True)
     consent_date = fields.Date(allow_none=True)
-    consent_type = fields.Function(lambda s: s.consent_type.value if s.consent_type else None)
+    consent_type = fields.Enum(ConsentType, by_value=True, allow_none=True)
     entry_into_force_date = fields.Date(allow_none=True)
     withdrawal_date = fields.Date(allow_none=True)
 
@@ -71,6 +71,7 @@ class StateCollection(MethodView):
     @blp.doc(security=BEARER_SECURITY)
     @blp.arguments(StateListArgsSchema, location="query")
     @blp.response(200, StatePageSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid bearer token.")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List States, filtered like the States page."""
         filters = StateFilters(

@@ -94,7 +94,11 @@ def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _identity(obj: Audited) -> str:
-    return ",".join(str(v) for v in sa.inspect(obj).identity or ())
+    state = sa.inspect(obj)
+    # A new object has its primary key after its INSERT but its identity key only once the
+    # flush is over, after this hook: read the key from its attributes.
+    key = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in key)
 
 
 def _row(action: str, obj: Audited, before: Any, after: Any) -> dict[str, Any]:

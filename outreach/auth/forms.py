@@ -17,9 +17,9 @@ class PasswordChangeForm(FlaskForm):
     """Current password, and the new one twice."""
 
     current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=12, max=256)]
-    )
+    # The rules (length, common passwords, not the email) and their messages live in
+    # outreach.auth.passwords, shared with the `users` commands.
+    new_password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", message="The two entries differ.")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,12 @@ from flask import current_app
 
 from outreach.audit.services import record
 from outreach.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
-from outreach.auth.passwords import hash_password, password_problems, verify_password
+from outreach.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from outreach.db import utcnow
 from outreach.extensions import db
 from outreach.reference.models import ThematicArea
@@ -31,10 +37,14 @@ class AccountError(ValueError):
 
 
 class ThrottledError(Exception):
-    """Too many failed sign-ins recently; try again later."""
+    """Too many failed sign-ins recently; try again later (the message says when)."""
 
     def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__("too many failed sign-ins")
+        minutes = max(1, math.ceil(retry_after_seconds / 60))
+        super().__init__(
+            f"Too many failed sign-ins. Try again in about {minutes} "
+            f"minute{'' if minutes == 1 else 's'}."
+        )
         self.retry_after_seconds = retry_after_seconds
 
 
@@ -158,8 +168,15 @@ def _throttle(email: str, ip: str | None) -> None:
             raise ThrottledError(max(int(retry), 1))
 
 
-def authenticate(email: str, password: str, ip: str | None, user_agent: str = "") -> SignIn:
-    """Check credentials and open a new server-side session; failures are recorded."""
+def authenticate(
+    email: str,
+    password: str,
+    ip: str | None,
+    user_agent: str = "",
+    replaces_token: str | None = None,
+) -> SignIn:
+    """Check credentials and open a new server-side session, ending the one it replaces in this
+    browser; failures are recorded."""
     email = email.strip().lower()
     try:
         _throttle(email, ip)
@@ -168,11 +185,19 @@ def authenticate(email: str, password: str, ip: str | None, user_agent: str = ""
         db.session.commit()
         raise
     user = find_user(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # Always verify, against a dummy hash when there is no account, so timing does not tell.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.active or not password_ok:
+        # Failures older than the window no longer count: forget them (they hold addresses).
+        db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < _window_start()))
         db.session.add(LoginAttempt(email=email, ip=ip))
         record("login_failed", record_type="User", detail=email, label="anonymous")
         db.session.commit()
         raise AccountError("Email or password is not correct.")
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)  # the hashing cost was raised since
+    if replaces_token:
+        _revoke_token(replaces_token)
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(user_id=user.id, token_hash=_digest(token), ip=ip, user_agent=user_agent[:300])
@@ -200,14 +225,18 @@ def load_session_user(token: str) -> User | None:
     return user
 
 
+def _revoke_token(token: str) -> None:
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 def end_session(user: User) -> None:
     """Revoke the current session so that a copy of its cookie no longer works."""
     if user.session_token:
-        db.session.execute(
-            sa.update(UserSession)
-            .where(UserSession.token_hash == _digest(user.session_token))
-            .values(revoked_at=utcnow())
-        )
+        _revoke_token(user.session_token)
     record("logout", record_type="User", record_id=user.id)
     db.session.commit()
 

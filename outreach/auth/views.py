@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from outreach.audit.services import history_of
@@ -44,12 +44,12 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit("30 per minute", methods=["POST"])
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     """Show the sign-in form and sign the user in."""
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data))
-    error = None
+    error, status, headers = None, 200, {}  # 401 wrong credentials, 429 throttled
     if form.validate_on_submit():
         try:
             signed_in = services.authenticate(
@@ -57,20 +57,18 @@ def login() -> str | Response:
                 form.password.data or "",
                 request.remote_addr,
                 request.headers.get("User-Agent", ""),
+                replaces_token=current_user.get_id() if current_user.is_authenticated else None,
             )
         except services.ThrottledError as throttled:
-            minutes = max(1, round(throttled.retry_after_seconds / 60))
-            raise TooManyRequests(
-                f"Too many failed sign-ins. Try again in about {minutes} minute(s)."
-            ) from None
+            error, status = str(throttled), 429
+            headers["Retry-After"] = str(throttled.retry_after_seconds)
         except services.AccountError as failure:
-            error = str(failure)
+            error, status = str(failure), 401
         else:
             session.clear()  # a fresh session at sign-in: nothing set before survives
             login_user(signed_in.user)
             return redirect(safe_next(form.next.data))
-    status = 401 if error else 200
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

@@ -6,10 +6,12 @@ import logging
 from typing import Any
 
 import sqlalchemy.exc
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from outreach.audit.services import encode_for_log
 from outreach.core.security import API_PREFIX
 from outreach.extensions import db
 
@@ -46,7 +48,7 @@ def _field_errors(error: HTTPException) -> dict[str, Any] | None:
     return flat or messages
 
 
-def _respond(error: HTTPException) -> tuple[Response | str, int]:
+def _respond(error: HTTPException) -> Response:
     code = error.code or 500
     title, text = MESSAGES.get(code, (error.name, error.description or ""))
     if isinstance(error, CSRFError):
@@ -59,19 +61,24 @@ def _respond(error: HTTPException) -> tuple[Response | str, int]:
             body["message"] = "Some fields are not valid."
         elif code not in MESSAGES and error.description:
             body["message"] = error.description
-        return jsonify(body), code
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+        return make_response(jsonify(body), code)
+    if request_ctx.url_adapter is None:
+        # The Host is not one of TRUSTED_HOSTS: no URL can be built, so no page with links.
+        return Response(f"{title}. {text}\n", status=code, mimetype="text/plain")
+    return make_response(
+        render_template("errors/error.html", code=code, title=title, text=text), code
+    )
 
 
 def handle_http_exception(error: HTTPException) -> Any:
     """Render an HTTP error for a person or an API client."""
     if error.code is None:  # a routing redirect, not an error
         return error
-    response, code = _respond(error)
+    response = _respond(error)
     valid_methods = getattr(error, "valid_methods", None)
-    if code == 405 and valid_methods and isinstance(response, Response):
+    if response.status_code == 405 and valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
-    return response, code
+    return response
 
 
 def handle_database_busy(error: sqlalchemy.exc.OperationalError) -> Any:
@@ -85,7 +92,8 @@ def handle_unexpected(error: Exception) -> Any:
     """Anything unforeseen: log it, and show a generic page."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # The path is decoded: %0a in the address would otherwise start a forged log line.
+    log.exception("unhandled error on %s %s", request.method, encode_for_log(request.path))
     db.session.rollback()
     return handle_http_exception(InternalServerError())
 

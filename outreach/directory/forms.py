@@ -1,9 +1,14 @@
 """Filter forms of the directory lists."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 
 from outreach.reference.models import CcmStatus
+
+
+def choices(pairs: list[tuple[str, str]], empty: str) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, led by an empty choice."""
+    return [SelectChoice("", empty)] + [SelectChoice(value, label) for value, label in pairs]
 
 
 class StateFilterForm(FlaskForm):
@@ -15,19 +20,22 @@ class StateFilterForm(FlaskForm):
     q = StringField("Name or code")
     status = SelectField(
         "CCM status",
-        choices=[("", "Any status")] + [(s.value, s.label) for s in CcmStatus],
+        choices=choices([(s.value, s.label) for s in CcmStatus], "Any status"),
         default="",
     )
-    region = SelectField("Region", choices=[("", "Any region")], default="")
+    region = SelectField("Region", choices=[SelectChoice("", "Any region")], default="")
     sort = SelectField(
         "Sort by",
         choices=[
-            ("name", "Name"),
-            ("status", "Status"),
-            ("region", "Region"),
-            ("signature", "Signature date"),
-            ("consent", "Consent date"),
-            ("entry_into_force", "Entry into force"),
+            SelectChoice(value, label)
+            for value, label in (
+                ("name", "Name"),
+                ("status", "Status"),
+                ("region", "Region"),
+                ("signature", "Signature date"),
+                ("consent", "Consent date"),
+                ("entry_into_force", "Entry into force"),
+            )
         ],
         default="name",
     )

@@ -10,9 +10,16 @@ from sqlalchemy.orm import selectinload
 from outreach.extensions import db
 from outreach.reference.models import CcmStatus, State
 
+# By status means from States Parties to withdrawn, as the statuses are listed everywhere else,
+# not in the alphabetical order of their stored codes.
+STATUS_ORDER = sa.case(
+    {status.value: position for position, status in enumerate(CcmStatus)},
+    value=State.ccm_status,
+)
+
 STATE_SORTS = {
     "name": State.name,
-    "status": State.ccm_status,
+    "status": STATUS_ORDER,
     "region": State.region,
     "signature": State.signature_date,
     "consent": State.consent_date,
@@ -39,9 +46,13 @@ def states_query(filters: StateFilters) -> sa.Select[tuple[State]]:
     if filters.region:
         query = query.where(State.region == filters.region)
     if filters.q:
-        needle = f"%{filters.q.strip().lower()}%"
+        # autoescape: a % or _ typed by the reader is a character, not a wildcard.
+        needle = filters.q.strip().lower()
         query = query.where(
-            sa.or_(sa.func.lower(State.name).like(needle), sa.func.lower(State.iso3).like(needle))
+            sa.or_(
+                sa.func.lower(State.name).contains(needle, autoescape=True),
+                sa.func.lower(State.iso3).contains(needle, autoescape=True),
+            )
         )
     column = STATE_SORTS.get(filters.sort, State.name)
     order = column.desc() if filters.descending else column.asc()

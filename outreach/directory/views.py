@@ -6,17 +6,17 @@ from flask import Blueprint, abort, render_template, request
 
 from outreach.audit.services import history_of
 from outreach.directory import services
-from outreach.directory.forms import StateFilterForm
+from outreach.directory.forms import StateFilterForm, choices
 from outreach.reference.models import CcmStatus
 from outreach.reference.services import manifest
 
 bp = Blueprint("directory", __name__)
 
 
-def parse_state_filters(form: StateFilterForm) -> services.StateFilters:
+def parse_state_filters(form: StateFilterForm, regions: list[str]) -> services.StateFilters:
     """Turn the validated query string into filters; unknown values are ignored."""
     status = form.status.data if form.status.data in {s.value for s in CcmStatus} else ""
-    region = form.region.data if form.region.data in services.regions() else ""
+    region = form.region.data if form.region.data in regions else ""
     return services.StateFilters(
         status=CcmStatus(status) if status else None,
         region=region or None,
@@ -30,8 +30,9 @@ def parse_state_filters(form: StateFilterForm) -> services.StateFilters:
 def state_list() -> str:
     """All States with their CCM status, filterable by status and region."""
     form = StateFilterForm(request.args)
-    form.region.choices = [("", "Any region")] + [(r, r) for r in services.regions()]
-    filters = parse_state_filters(form)
+    regions = services.regions()
+    form.region.choices = choices([(r, r) for r in regions], "Any region")
+    filters = parse_state_filters(form, regions)
     states = services.find_states(filters)
     return render_template(
         "directory/state_list.html",

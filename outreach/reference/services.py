@@ -13,7 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.audit.services import current_actor
+from outreach.audit.models import AuditEvent
+from outreach.audit.services import acting_as, current_actor
 from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.extensions import db
@@ -40,6 +41,7 @@ TREATY_FIELDS = (
     "withdrawal_date",
 )
 DESCRIPTIVE_FIELDS = ("name", "iso2", "m49_code", "region", "sub_region", "intermediate_region")
+SEED_ACTOR = "command: seed"
 
 
 def _data_text(name: str) -> str:
@@ -128,12 +130,13 @@ def add_status_event(state: State, name: str, old: Any, new: Any, source: str | 
     )
 
 
-def _apply_row(state: State, row: dict[str, Any]) -> list[str]:
+def _apply_row(state: State, row: dict[str, Any], event_source: str | None = None) -> list[str]:
     """Update a State from a data row; record each treaty change. Returns the changed fields."""
     changed = []
     for name in TREATY_FIELDS:
         if getattr(state, name) != row[name]:
-            add_status_event(state, name, getattr(state, name), row[name], row["source"])
+            source = event_source or row["source"]
+            add_status_event(state, name, getattr(state, name), row[name], source)
             setattr(state, name, row[name])
             changed.append(name)
     for name in (*DESCRIPTIVE_FIELDS, "source"):
@@ -143,8 +146,36 @@ def _apply_row(state: State, row: dict[str, Any]) -> list[str]:
     return changed
 
 
+def _shipped_before_local_changes() -> dict[int, dict[str, str | None]]:
+    """Per State, the treaty facts people changed since seed last set them, with their old value."""
+    events = db.session.execute(
+        sa.select(
+            StatusEvent.state_id, StatusEvent.field, StatusEvent.old_value, StatusEvent.actor_label
+        ).order_by(StatusEvent.at, StatusEvent.id)
+    )
+    local: dict[int, dict[str, str | None]] = {}
+    for state_id, name, old_value, actor_label in events:
+        fields = local.setdefault(state_id, {})
+        if actor_label == SEED_ACTOR:
+            fields.pop(name, None)
+        else:
+            fields.setdefault(name, old_value)
+    return local
+
+
+def _keep_local_changes(state: State, row: dict[str, Any], local: dict[str, str | None]) -> None:
+    """Keep in the row the facts people recorded since the data was shipped, unless it changed."""
+    # `seed` runs at each deployment: it must not undo a deposit recorded in Outreach meanwhile.
+    kept = [name for name in TREATY_FIELDS if name in local and _text(row[name]) == local[name]]
+    for name in kept:
+        row[name] = getattr(state, name)
+    if kept and state.source.startswith(row["source"]):
+        row["source"] = state.source
+
+
 def _seed_states(report: SeedReport) -> None:
     existing = {s.iso3: s for s in db.session.scalars(sa.select(State))}
+    local = _shipped_before_local_changes()
     for row in state_rows():
         state = existing.get(row["iso3"])
         if state is None:
@@ -153,6 +184,7 @@ def _seed_states(report: SeedReport) -> None:
             add_status_event(state, "ccm_status", None, row["ccm_status"], row["source"])
             report.created.append(row["iso3"])
             continue
+        _keep_local_changes(state, row, local.get(state.id, {}))
         changed = _apply_row(state, row)
         if changed:
             report.updated[row["iso3"]] = changed
@@ -167,7 +199,15 @@ def _seed_areas(report: SeedReport) -> None:
 
 
 def _seed_organisations(report: SeedReport) -> None:
-    known = set(db.session.scalars(sa.select(Organisation.name)))
+    # Each key organisation is created once, ever: one the ISU has renamed or deleted since
+    # must not come back at the next deployment.
+    created = db.session.scalars(
+        sa.select(AuditEvent.after).where(
+            AuditEvent.record_type == Organisation.__name__, AuditEvent.action == "create"
+        )
+    )
+    known = {after.get("name") for after in created if after}
+    known.update(db.session.scalars(sa.select(Organisation.name)))
     for row in read_csv("key_organisations.csv"):
         if row["name"] in known:
             continue  # never overwrite what the ISU has edited since
@@ -185,10 +225,11 @@ def _seed_organisations(report: SeedReport) -> None:
 def seed() -> SeedReport:
     """Load or refresh the shipped reference data; running it twice changes nothing."""
     report = SeedReport()
-    _seed_areas(report)
-    _seed_states(report)
-    _seed_organisations(report)
-    db.session.commit()
+    with acting_as(SEED_ACTOR):  # how seed's own changes are told from people's
+        _seed_areas(report)
+        _seed_states(report)
+        _seed_organisations(report)
+        db.session.commit()
     return report
 
 
@@ -198,11 +239,16 @@ def record_consent(
     consent_type: ConsentType | str,
     source: str,
 ) -> State:
-    """Record the deposit of an instrument: the State becomes a State Party; Article 17 gives the
-    entry-into-force date. The caller commits."""
+    """Record a deposited instrument: the State becomes a State Party, in force per Article 17."""
     consent_type = ConsentType(consent_type)
+    if state.ccm_status == CcmStatus.STATE_PARTY:
+        raise ValueError(f"{state.name} is already a State Party.")
     if consent_type != ConsentType.ACCESSION and state.signature_date is None:
         raise ValueError("A State that has not signed the Convention joins it by accession.")
+    if state.signature_date and consent_date < state.signature_date:
+        raise ValueError("An instrument cannot be deposited before the signature.")
+    if not source.strip():
+        raise ValueError("Give the source of the deposit.")
     row = {name: getattr(state, name) for name in (*TREATY_FIELDS, *DESCRIPTIVE_FIELDS, "source")}
     row.update(
         ccm_status=CcmStatus.STATE_PARTY,
@@ -212,5 +258,7 @@ def record_consent(
         withdrawal_date=None,
         source=f"{state.source}; {source}" if state.source else source,
     )
-    _apply_row(state, row)
+    # Each event cites the instrument just deposited, not the State's whole list of sources.
+    _apply_row(state, row, event_source=source)
+    db.session.commit()
     return state
