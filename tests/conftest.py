@@ -7,23 +7,28 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from argon2 import PasswordHasher
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from outreach import create_app
+from outreach.audit.models import AuditEvent
 from outreach.audit.services import acting_as
+from outreach.auth import passwords
 from outreach.extensions import db
 from outreach.reference.services import seed
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Captured at import, before any test swaps in the quick hasher.
+PRODUCTION_HASHER = passwords._hasher
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -59,6 +64,15 @@ def _build_template(url: str, instance: Path) -> None:
             seed()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash with argon2id at its lowest cost: the same code path in a fraction of the time
+    (tests/auth/test_passwords.py checks the production cost separately)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a real password"))
 
 
 @pytest.fixture(scope="session")
@@ -100,10 +114,21 @@ def app_config(database_url: str) -> dict[str, Any]:
     return _base_config(database_url)
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as each request does in
+    production; the `app` fixture keeps one app context pushed, which requests would share."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     """The application, with an app context pushed so tests can use models directly."""
     application = create_app(app_config, instance_path=str(tmp_path / "instance"))
+    application.test_client_class = FreshGlobalsClient
     with application.app_context():
         yield application
         db.session.remove()
@@ -210,3 +235,58 @@ def count_queries(app: Flask) -> Iterator[Any]:
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     yield counting
+
+
+@pytest.fixture
+def browser(app: Flask) -> Callable[..., AuthActions]:
+    """`browser(cookie=None, ip=...)`: another browser, optionally replaying a session cookie."""
+
+    def open_browser(cookie: str | None = None, ip: str = "127.0.0.1") -> AuthActions:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = ip
+        if cookie is not None:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return AuthActions(client)
+
+    return open_browser
+
+
+@pytest.fixture
+def session_cookie(app: Flask) -> Callable[[FlaskClient], str | None]:
+    """`session_cookie(client)`: the value of the client's session cookie, if it has one."""
+
+    def value(client: FlaskClient) -> str | None:
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        return cookie.value if cookie else None
+
+    return value
+
+
+@pytest.fixture
+def make_app(app_config: dict[str, Any], tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the test's database, with other settings or an extra route that must
+    be registered before its first request."""
+    built: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        instance = tmp_path / f"instance-{len(built) + 1}"
+        application = create_app({**app_config, **overrides}, instance_path=str(instance))
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def audit_events() -> Callable[[str], list[AuditEvent]]:
+    """`audit_events(action)`: the recorded events of one kind, oldest first."""
+
+    def events(action: str) -> list[AuditEvent]:
+        query = sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        return list(db.session.scalars(query))
+
+    return events

@@ -22,3 +22,10 @@ def make_user(
     """A user account with a known password."""
     with acting_as("test"):
         return accounts.create_user(email, role, password, name=name, area_slugs=areas or [])
+
+
+def api_headers(email: str) -> dict[str, str]:
+    """The Authorization header of a fresh personal API token of this user."""
+    with acting_as("test"):
+        token = accounts.issue_api_token(email)
+    return {"Authorization": f"Bearer {token}"}
