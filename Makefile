@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install chromium lint format bench clean
+.PHONY: run test install chromium lint format bench bench-load clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Outreach needs Python 3.11 or newer; none was found." >&2; exit 1; }
@@ -54,6 +54,9 @@ test: install chromium lint
 
 bench: install
 	$(BIN)/pytest bench --benchmark-only -p no:cacheprovider
+
+bench-load: install
+	bench/wrk.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

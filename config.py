@@ -80,6 +80,7 @@ def load(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "outreach@isu.example"),
         "OUTREACH_BASE_URL": base_url,
         "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "outreach_session",
         "SESSION_COOKIE_HTTPONLY": True,

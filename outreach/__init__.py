@@ -22,12 +22,22 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: str | Non
     app.config.update(config.load(app.instance_path))
     if overrides:
         app.config.update(overrides)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind N trusted reverse proxies, take the client address and scheme from their headers."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -54,6 +54,8 @@ def _respond(error: HTTPException) -> Response:
     if isinstance(error, CSRFError):
         text = "The form had expired or was sent from elsewhere. Reload the page and try again."
     if _wants_json():
+        if code == 401:
+            text = "A valid bearer token is required (Authorization: Bearer <token>)."
         body: dict[str, Any] = {"code": code, "status": error.name, "message": text}
         errors = _field_errors(error)
         if errors:
