@@ -111,6 +111,8 @@ def test_the_first_tab_reaches_a_visible_skip_link_to_the_content(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server, STAFF["email"])
+    page.goto(live_server("/"))  # a fresh load: focus starts at the top of the document
+    page.wait_for_load_state("load")
 
     page.keyboard.press("Tab")
 
