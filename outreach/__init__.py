@@ -72,12 +72,18 @@ def register_blueprints(app: Flask) -> None:
     from outreach.api.states import blp as states_api
     from outreach.api.states import public_blp as public_states_api
     from outreach.auth.views import bp as auth_bp
+    from outreach.contacts.views import bp as contacts_bp
     from outreach.core.views import bp as core_bp
     from outreach.directory.views import bp as directory_bp
+    from outreach.imports.views import bp as imports_bp
+    from outreach.organisations.views import bp as organisations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(contacts_bp)
+    app.register_blueprint(imports_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
 

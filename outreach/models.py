@@ -2,18 +2,44 @@
 
 from outreach.audit.models import AuditEvent
 from outreach.auth.models import ApiToken, LoginAttempt, User, UserSession, user_area
-from outreach.directory.models import Organisation
+from outreach.directory.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Keyword,
+    Organisation,
+    Posting,
+    Tag,
+    contact_area,
+    contact_keyword,
+    contact_tag,
+    organisation_tag,
+)
+from outreach.imports.models import ImportBatch, ImportMapping, ImportUpload
 from outreach.reference.models import State, StatusEvent, ThematicArea
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportUpload",
+    "Keyword",
     "LoginAttempt",
     "Organisation",
+    "Posting",
     "State",
     "StatusEvent",
+    "Tag",
     "ThematicArea",
     "User",
     "UserSession",
+    "contact_area",
+    "contact_keyword",
+    "contact_tag",
+    "organisation_tag",
     "user_area",
 ]

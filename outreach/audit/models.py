@@ -13,7 +13,7 @@ from outreach.extensions import db
 
 
 class AuditEvent(db.Model):
-    """A recorded action; triggers made by the initial migration refuse UPDATE and DELETE."""
+    """A recorded action; database triggers refuse DELETE, and any UPDATE but a redaction."""
 
     __tablename__ = "audit_event"
 
@@ -28,5 +28,8 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     detail: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set when a person's data is erased: values before and after are then emptied, and that is
+    # the only change the database triggers allow.
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (sa.Index("ix_audit_event_record", "record_type", "record_id"),)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from outreach.directory.search import matches
 from outreach.extensions import db
 from outreach.reference.models import CcmStatus, State
 
@@ -45,15 +46,9 @@ def states_query(filters: StateFilters) -> sa.Select[tuple[State]]:
         query = query.where(State.ccm_status == filters.status)
     if filters.region:
         query = query.where(State.region == filters.region)
-    if filters.q:
-        # autoescape: a % or _ typed by the reader is a character, not a wildcard.
-        needle = filters.q.strip().lower()
-        query = query.where(
-            sa.or_(
-                sa.func.lower(State.name).contains(needle, autoescape=True),
-                sa.func.lower(State.iso3).contains(needle, autoescape=True),
-            )
-        )
+    found = matches(State.search_text, filters.q)
+    if found is not None:
+        query = query.where(found)
     column = STATE_SORTS.get(filters.sort, State.name)
     order = column.desc() if filters.descending else column.asc()
     return query.order_by(order.nulls_last(), State.name)

@@ -75,6 +75,7 @@ class State(Audited, Timestamps, db.Model):
     entry_into_force_date: Mapped[dt.date | None]
     withdrawal_date: Mapped[dt.date | None]
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default=sa.text("''"))
     version: Mapped[int] = mapped_column(default=1)
 
     status_events: Mapped[list[StatusEvent]] = relationship(

@@ -17,6 +17,7 @@ from outreach.audit.models import AuditEvent
 from outreach.audit.services import acting_as, current_actor
 from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
+from outreach.directory.search import search_text
 from outreach.extensions import db
 from outreach.reference.models import CcmStatus, ConsentType, State, StatusEvent, ThematicArea
 from outreach.reference.treaty import entry_into_force
@@ -40,7 +41,15 @@ TREATY_FIELDS = (
     "entry_into_force_date",
     "withdrawal_date",
 )
-DESCRIPTIVE_FIELDS = ("name", "iso2", "m49_code", "region", "sub_region", "intermediate_region")
+DESCRIPTIVE_FIELDS = (
+    "name",
+    "iso2",
+    "m49_code",
+    "region",
+    "sub_region",
+    "intermediate_region",
+    "search_text",
+)
 SEED_ACTOR = "command: seed"
 
 
@@ -85,6 +94,7 @@ def state_rows() -> list[dict[str, Any]]:
                 "entry_into_force_date": _date(row["entry_into_force_date"]),
                 "withdrawal_date": _date(row["withdrawal_date"]),
                 "source": row["source"],
+                "search_text": search_text(row["name"], row["iso3"], region.get("iso2")),
             }
         )
     return rows

@@ -1,0 +1,1 @@
+"""Contacts: people, their postings over time, expertise, duplicates and personal data."""

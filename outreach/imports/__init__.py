@@ -1,0 +1,1 @@
+"""Importing contacts and organisations from CSV or XLSX files, with preview and undo."""

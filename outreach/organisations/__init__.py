@@ -1,0 +1,1 @@
+"""Organisations: missions, ministries, NGOs, international organisations and their staff."""
