@@ -27,7 +27,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) users ensure-admin
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Outreach is at http://$(HOST):$(PORT) (Ctrl+C stops it)."
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'outreach:create_app()'
 
 ## The browser tests drive Debian's chromium; install it when missing and we are root.
 chromium:
