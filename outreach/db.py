@@ -54,6 +54,16 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def value_enum(enum_class: type[Any], length: int) -> sa.Enum:
+    """A portable enum column (a checked VARCHAR) storing the members' values."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class Timestamps:
     """Creation and last-update times."""
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.audit.services import Audited
-from outreach.db import Timestamps, UTCDateTime, utcnow
+from outreach.db import Timestamps, UTCDateTime, utcnow, value_enum
 from outreach.extensions import db
 
 
@@ -38,9 +38,7 @@ class User(Audited, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200), default="")
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, 20))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

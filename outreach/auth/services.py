@@ -241,17 +241,22 @@ def end_session(user: User) -> None:
     db.session.commit()
 
 
+def _replace_password(user: User, new_password: str, field: str, keep_token: str | None) -> None:
+    """Store a new password and end the user's sessions but `keep_token`, then commit."""
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise AccountError(" ".join(problems), field=field)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    _revoke_sessions(user, keep_token=keep_token)
+    db.session.commit()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a password and end every other session of the user."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError("The current password is not correct.", field="current_password")
-    problems = password_problems(new_password, user.email)
-    if problems:
-        raise AccountError(" ".join(problems), field="new_password")
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
-    _revoke_sessions(user, keep_token=user.session_token)
-    db.session.commit()
+    _replace_password(user, new_password, "new_password", keep_token=user.session_token)
 
 
 def set_password(email: str, new_password: str) -> User:
@@ -259,13 +264,7 @@ def set_password(email: str, new_password: str) -> User:
     user = find_user(email)
     if user is None:
         raise AccountError("No account with this email.", field="email")
-    problems = password_problems(new_password, user.email)
-    if problems:
-        raise AccountError(" ".join(problems), field="password")
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
-    _revoke_sessions(user)
-    db.session.commit()
+    _replace_password(user, new_password, "password", keep_token=None)
     return user
 
 

@@ -24,25 +24,22 @@ def any_signed_in_user_may_post(view: F) -> F:
     return view
 
 
-def staff_required(view: F) -> F:
-    """Only ISU staff and administrators may use this view."""
+def _only_users_who(attribute: str) -> Callable[[F], F]:
+    """A decorator answering 403 unless the signed-in user has the given true attribute."""
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated or not current_user.is_staff:
-            abort(403)
-        return view(*args, **kwargs)
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated or not getattr(current_user, attribute):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
 
 
-def admin_required(view: F) -> F:
-    """Only administrators may use this view."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated or not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+staff_required = _only_users_who("is_staff")
+staff_required.__doc__ = "Only ISU staff and administrators may use this view."
+admin_required = _only_users_who("is_admin")
+admin_required.__doc__ = "Only administrators may use this view."

@@ -9,18 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.audit.services import Audited
-from outreach.db import Timestamps, UTCDateTime
+from outreach.db import Timestamps, UTCDateTime, value_enum
 from outreach.extensions import db
-
-
-def _enum(enum_class: type[enum.Enum], length: int) -> sa.Enum:
-    """A portable enum column storing the member values."""
-    return sa.Enum(
-        enum_class,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class OrganisationKind(enum.StrEnum):
@@ -120,7 +110,7 @@ class Organisation(Audited, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300), index=True)
     acronym: Mapped[str | None] = mapped_column(sa.String(40))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, 40), index=True)
+    kind: Mapped[OrganisationKind] = mapped_column(value_enum(OrganisationKind, 40), index=True)
     state_id: Mapped[int | None] = mapped_column(sa.ForeignKey("state.id"), index=True)
     address: Mapped[str] = mapped_column(sa.Text, default="", server_default=sa.text("''"))
     email: Mapped[str | None] = mapped_column(sa.String(254))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.audit.services import Audited
-from outreach.db import Timestamps, UTCDateTime, utcnow
+from outreach.db import Timestamps, UTCDateTime, utcnow, value_enum
 from outreach.extensions import db
 
 
@@ -56,22 +56,10 @@ class State(Audited, Timestamps, db.Model):
     region: Mapped[str | None] = mapped_column(sa.String(60), index=True)
     sub_region: Mapped[str | None] = mapped_column(sa.String(80))
     intermediate_region: Mapped[str | None] = mapped_column(sa.String(80))
-    ccm_status: Mapped[CcmStatus] = mapped_column(
-        sa.Enum(
-            CcmStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
-        index=True,
-    )
+    ccm_status: Mapped[CcmStatus] = mapped_column(value_enum(CcmStatus, 20), index=True)
     signature_date: Mapped[dt.date | None]
     consent_date: Mapped[dt.date | None]
-    consent_type: Mapped[ConsentType | None] = mapped_column(
-        sa.Enum(
-            ConsentType,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    consent_type: Mapped[ConsentType | None] = mapped_column(value_enum(ConsentType, 20))
     entry_into_force_date: Mapped[dt.date | None]
     withdrawal_date: Mapped[dt.date | None]
     source: Mapped[str] = mapped_column(sa.Text, default="")
