@@ -1,8 +1,14 @@
-"""Schemas shared by the API endpoints: pagination and error bodies."""
+"""Schemas shared by the API endpoints: pagination, error bodies and edit conflicts."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from flask import Response, jsonify
 from marshmallow import Schema, fields, validate
+
+if TYPE_CHECKING:
+    from outreach.directory.errors import ConflictError
 
 
 class PageArgsSchema(Schema):
@@ -32,3 +38,43 @@ class ErrorSchema(Schema):
     status = fields.String()
     message = fields.String()
     errors = fields.Dict(keys=fields.String())
+
+
+class ChangeSchema(Schema):
+    """One change someone else made since the version a client sent."""
+
+    who = fields.String()
+    at = fields.DateTime()
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class ConflictSchema(ErrorSchema):
+    """409: the record changed since the version the client sent; nothing was saved."""
+
+    version = fields.Integer(metadata={"description": "The record's current version"})
+    changes = fields.List(fields.Nested(ChangeSchema))
+
+
+def conflict_response(conflict: ConflictError, message: str) -> Response:
+    """The 409 answer to a change based on an old version, listing the changes made since."""
+    response = jsonify(
+        {
+            "code": 409,
+            "status": "Conflict",
+            "message": message,
+            "version": conflict.record.version,
+            "changes": ChangeSchema(many=True).dump(conflict.their_changes),
+        }
+    )
+    response.status_code = 409
+    return response
+
+
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Remove the invisible NUL character.")
+
+
+def text_arg(max_length: int) -> fields.String:
+    """A text query argument: bounded, and without NUL characters (PostgreSQL refuses them)."""
+    return fields.String(validate=[validate.Length(max=max_length), NO_NUL])

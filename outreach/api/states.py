@@ -1,4 +1,5 @@
-"""/api/v1/states (signed-in) and /api/v1/public/states (open to the CCM website)."""
+"""/api/v1/states and /api/v1/states/{iso3} (bearer token), and /api/v1/public/states (open to
+the CCM website)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from outreach.api.auth import BEARER_SECURITY, public_blueprint, token_blueprint
-from outreach.api.schemas import ErrorSchema, PageArgsSchema, page_schema
+from outreach.api.schemas import ErrorSchema, PageArgsSchema, page_schema, text_arg
 from outreach.directory import services
 from outreach.directory.services import STATE_SORTS, StateFilters
 from outreach.extensions import db
+from outreach.organisations.services import state_directory
 from outreach.reference.models import CcmStatus, ConsentType
 from outreach.reference.services import manifest
 
@@ -48,10 +51,24 @@ class StateListArgsSchema(PageArgsSchema):
     """The filters of the States list."""
 
     status = fields.String(validate=validate.OneOf([s.value for s in CcmStatus]))
-    region = fields.String(validate=validate.Length(max=60))
-    q = fields.String(validate=validate.Length(max=100))
+    region = text_arg(60)
+    q = text_arg(100)
     sort = fields.String(load_default="name", validate=validate.OneOf(list(STATE_SORTS)))
     descending = fields.Boolean(load_default=False)
+
+
+class StateOrganisationSchema(Schema):
+    """An organisation of the State, by id and name (GET /api/v1/organisations/{id} for more)."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class StateDetailSchema(StateSchema):
+    """A State with its treaty facts and its organisations (archived ones left out)."""
+
+    organisations = fields.List(fields.Nested(StateOrganisationSchema), required=True)
 
 
 StatePageSchema = page_schema(StateSchema, "StatePage")
@@ -92,6 +109,29 @@ class StateCollection(MethodView):
             "total": page.total,
             "page": args["page"],
             "per_page": args["per_page"],
+        }
+
+
+@blp.route("/states/<iso3>")
+class StateItem(MethodView):
+    """One State."""
+
+    @blp.doc(security=BEARER_SECURITY)
+    @blp.response(200, StateDetailSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid bearer token.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No State has this code.")
+    def get(self, iso3: str) -> dict[str, Any]:
+        """Read a State by its ISO 3166 alpha-3 code, with its organisations."""
+        state = services.get_state(iso3) if len(iso3) == 3 and iso3.isalpha() else None
+        if state is None:
+            abort(404)
+        directory = state_directory(state)
+        organisations = [*directory.missions, *directory.others]
+        return {
+            **{name: getattr(state, name) for name in StateSchema().fields},
+            "organisations": [
+                {"id": o.id, "name": o.name, "kind": o.kind.value} for o in organisations
+            ],
         }
 
 

@@ -9,7 +9,12 @@ import sqlalchemy.exc
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
 from outreach.audit.services import encode_for_log
 from outreach.core.security import API_PREFIX
@@ -51,6 +56,8 @@ def _field_errors(error: HTTPException) -> dict[str, Any] | None:
 def _respond(error: HTTPException) -> Response:
     code = error.code or 500
     title, text = MESSAGES.get(code, (error.name, error.description or ""))
+    if isinstance(error, UnstorableValue):
+        text = error.description
     if isinstance(error, CSRFError):
         text = "The form had expired or was sent from elsewhere. Reload the page and try again."
     if _wants_json():
@@ -90,6 +97,23 @@ def handle_database_busy(error: sqlalchemy.exc.OperationalError) -> Any:
     return handle_http_exception(ServiceUnavailable())
 
 
+class UnstorableValue(BadRequest):
+    """A value the database refused to store."""
+
+    description = (
+        "A value in the request cannot be stored (for example an invisible NUL character). "
+        "Remove it and retry."
+    )
+
+
+def handle_unstorable_value(error: sqlalchemy.exc.DataError) -> Any:
+    """A value the database cannot store (e.g. a NUL character on PostgreSQL) that no form or
+    schema caught: a clear 400, not a 500."""
+    db.session.rollback()
+    log.warning("value refused by the database: %s", type(error.orig).__name__)
+    return handle_http_exception(UnstorableValue())
+
+
 def handle_unexpected(error: Exception) -> Any:
     """Anything unforeseen: log it, and show a generic page."""
     if isinstance(error, HTTPException):
@@ -104,4 +128,5 @@ def init_errors(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(sqlalchemy.exc.OperationalError, handle_database_busy)
+    app.register_error_handler(sqlalchemy.exc.DataError, handle_unstorable_value)
     app.register_error_handler(Exception, handle_unexpected)

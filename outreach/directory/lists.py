@@ -62,7 +62,8 @@ def ordered(
     tiebreak: sa.ColumnElement[Any],
 ) -> sa.Select[Any]:
     """Order by an allowlisted sort key (unknown keys use the first), then by the tiebreak."""
-    column = sorts.get(key) or next(iter(sorts.values()))
+    # Not `sorts.get(key) or …`: an SQL expression (lower(name), a CASE) has no truth value.
+    column = sorts[key] if key in sorts else next(iter(sorts.values()))
     order = column.desc() if descending else column.asc()
     return query.order_by(order.nulls_last(), tiebreak)
 

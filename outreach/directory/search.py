@@ -11,7 +11,8 @@ def fold(text: str | None) -> str:
     """Lower-case, accent-free, single-spaced text: "Côte d'Ivoire" becomes "cote d'ivoire"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
+    # NUL is dropped: PostgreSQL cannot hold it in text, and a query holding one fails there.
+    decomposed = unicodedata.normalize("NFKD", text.replace("\x00", ""))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())
 

@@ -23,9 +23,12 @@ def changes_since(record: Any, version: int) -> list[dict[str, Any]]:
         .order_by(AuditEvent.id)
     )
     changes = []
-    for event in events:
+    # A record is created at version 1 and each saved change moves it on by one. The trail does
+    # not hold the version itself (the mapper sets it, not an attribute change), so an update's
+    # rank gives the version it made, unless the event recorded it.
+    for reached, event in enumerate(events, start=2):
         after = event.after or {}
-        if after.get("version", 0) <= version:
+        if after.get("version", reached) <= version:
             continue
         for name, value in after.items():
             if name in ("version", "updated_at", "search_text"):

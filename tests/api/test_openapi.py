@@ -45,8 +45,9 @@ def test_the_documented_query_parameters_are_those_of_the_validating_schema(spec
     assert set(parameters) == set(schema.fields)
     assert all(p["in"] == "query" for p in parameters.values())
     assert parameters["status"]["schema"]["enum"] == list(schema.fields["status"].validate.choices)
-    assert parameters["region"]["schema"]["maxLength"] == schema.fields["region"].validate.max
-    assert parameters["q"]["schema"]["maxLength"] == schema.fields["q"].validate.max
+    for name in ("region", "q"):
+        length = next(v for v in schema.fields[name].validators if hasattr(v, "max"))
+        assert parameters[name]["schema"]["maxLength"] == length.max
     for name in ("page", "per_page"):
         documented = parameters[name]["schema"]
         validator = schema.fields[name].validate
