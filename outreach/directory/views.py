@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from outreach.audit.services import history_of
 from outreach.directory import services
 from outreach.directory.forms import StateFilterForm, choices
+from outreach.organisations.services import state_directory
 from outreach.reference.models import CcmStatus
 from outreach.reference.services import manifest
 
@@ -46,8 +47,10 @@ def state_list() -> str:
 
 @bp.route("/states/<iso3>")
 def state_detail(iso3: str) -> str:
-    """One State: status, dates, consent type, sources and history."""
-    state = services.get_state(iso3)
+    """One State: status, dates, consent type, sources, history, organisations and people."""
+    # Only a code can name a State; anything else (a NUL byte would fail on PostgreSQL) is
+    # not found without asking the database.
+    state = services.get_state(iso3) if len(iso3) == 3 and iso3.isalpha() else None
     if state is None:
         abort(404)
     return render_template(
@@ -55,4 +58,5 @@ def state_detail(iso3: str) -> str:
         state=state,
         audit=history_of("State", state.id, limit=50),
         manifest=manifest(),
+        directory=state_directory(state),
     )

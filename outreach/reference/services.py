@@ -19,6 +19,7 @@ from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.directory.search import search_text
 from outreach.extensions import db
+from outreach.organisations.services import refresh_search_text
 from outreach.reference.models import CcmStatus, ConsentType, State, StatusEvent, ThematicArea
 from outreach.reference.treaty import entry_into_force
 
@@ -213,7 +214,9 @@ def _seed_organisations(report: SeedReport) -> None:
     # must not come back at the next deployment.
     created = db.session.scalars(
         sa.select(AuditEvent.after).where(
-            AuditEvent.record_type == Organisation.__name__, AuditEvent.action == "create"
+            AuditEvent.record_type == Organisation.__name__,
+            AuditEvent.action == "create",
+            AuditEvent.actor_label == SEED_ACTOR,
         )
     )
     known = {after.get("name") for after in created if after}
@@ -221,15 +224,20 @@ def _seed_organisations(report: SeedReport) -> None:
     for row in read_csv("key_organisations.csv"):
         if row["name"] in known:
             continue  # never overwrite what the ISU has edited since
-        db.session.add(
-            Organisation(
-                name=row["name"],
-                acronym=row["acronym"] or None,
-                kind=OrganisationKind(row["kind"]),
-                website=row["website"] or None,
-            )
+        organisation = Organisation(
+            name=row["name"],
+            acronym=row["acronym"] or None,
+            kind=OrganisationKind(row["kind"]),
+            website=row["website"] or None,
         )
+        refresh_search_text(organisation)
+        db.session.add(organisation)
         report.organisations_created += 1
+    # Organisations stored before they were searchable by name and acronym.
+    for organisation in db.session.scalars(
+        sa.select(Organisation).where(Organisation.search_text == "")
+    ):
+        refresh_search_text(organisation)
 
 
 def seed() -> SeedReport:
