@@ -85,6 +85,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+        "IMPORT_MAX_BYTES": _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
+        "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20_000),
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "outreach_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,4 +1,4 @@
-"""The `flask --app outreach …` commands: seed, users."""
+"""The `flask --app outreach …` commands: seed, users, import."""
 
 from __future__ import annotations
 
@@ -136,5 +136,8 @@ def users_ensure_admin(email: str) -> None:
 
 def init_commands(app: Flask) -> None:
     """Register the commands."""
+    from outreach.imports.cli import import_group
+
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
+    app.cli.add_command(import_group)
