@@ -72,10 +72,13 @@ def register_blueprints(app: Flask) -> None:
     from outreach.api.states import blp as states_api
     from outreach.api.states import public_blp as public_states_api
     from outreach.auth.views import bp as auth_bp
+    from outreach.contacts.api import blp as contacts_api
     from outreach.contacts.views import bp as contacts_bp
     from outreach.core.views import bp as core_bp
     from outreach.directory.views import bp as directory_bp
+    from outreach.imports import privacy as _imports_privacy  # noqa: F401  (adds its eraser)
     from outreach.imports.views import bp as imports_bp
+    from outreach.organisations.api import blp as organisations_api
     from outreach.organisations.views import bp as organisations_bp
 
     app.register_blueprint(core_bp)
@@ -86,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
+    api.register_blueprint(contacts_api)
+    api.register_blueprint(organisations_api)
 
 
 def register_errorhandlers(app: Flask) -> None:

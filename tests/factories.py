@@ -29,3 +29,67 @@ def api_headers(email: str) -> dict[str, str]:
     with acting_as("test"):
         token = accounts.issue_api_token(email)
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_organisation(name: str = "Mine Action Centre", kind: str = "ngo", **overrides: Any) -> Any:
+    """An organisation created through its service (tags as a list, State by ISO3 code)."""
+    from outreach.organisations.services import OrganisationData, create_organisation
+
+    with acting_as("test"):
+        return create_organisation(OrganisationData(name=name, kind=kind, **overrides))
+
+
+def make_posting(
+    organisation: Any,
+    last_name: str = "Dupont",
+    first_name: str = "Marie",
+    position: str = "Counsellor",
+    **overrides: Any,
+) -> Any:
+    """A person holding a position at an organisation (start and end dates as overrides)."""
+    import datetime as dt
+
+    from outreach.directory.models import Contact, Posting
+    from outreach.extensions import db
+
+    contact_values = {
+        k: overrides.pop(k) for k in ("honorific", "archived_at", "notes") if k in overrides
+    }
+    with acting_as("test"):
+        contact = Contact(last_name=last_name, first_name=first_name, **contact_values)
+        posting = Posting(
+            contact=contact,
+            organisation_id=organisation.id,
+            position=position,
+            start_date=overrides.pop("start_date", dt.date(2024, 1, 1)),
+            **overrides,
+        )
+        db.session.add_all([contact, posting])
+        db.session.commit()
+    return posting
+
+
+def make_contact(
+    last_name: str = "Dupont",
+    first_name: str = "Marie",
+    organisation: Any = None,
+    position: str = "",
+    **overrides: Any,
+) -> Any:
+    """A contact created through its service (ContactData fields as overrides: emails, phones,
+    tags, area_slugs, keywords, notes…), with a current posting when an organisation is given."""
+    import datetime as dt
+
+    from outreach.contacts.services import ContactData, PostingData, create_contact
+
+    posting = None
+    if organisation is not None:
+        posting = PostingData(
+            organisation_id=organisation.id,
+            position=position,
+            start_date=overrides.pop("start_date", dt.date(2024, 1, 1)),
+        )
+    with acting_as("test"):
+        return create_contact(
+            ContactData(last_name=last_name, first_name=first_name, **overrides), posting
+        )
