@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from outreach.api.auth import BEARER_SECURITY, token_blueprint
-from outreach.api.schemas import ErrorSchema, PageArgsSchema, page_schema
+from outreach.api.schemas import (
+    ConflictSchema,
+    ErrorSchema,
+    PageArgsSchema,
+    conflict_response,
+    page_schema,
+)
 from outreach.contacts import services
 from outreach.contacts.services import ContactData, ContactFilters, PostingData
 from outreach.directory.errors import ConflictError, ValidationError
@@ -141,23 +146,6 @@ class ContactPatchSchema(ContactInSchema):
 
     last_name = _text(200)
     version = fields.Integer(required=True, validate=validate.Range(min=1, max=services.MAX_ID))
-
-
-class ContactChangeSchema(Schema):
-    """One change someone else made since the version a client sent."""
-
-    who = fields.String()
-    at = fields.DateTime()
-    field = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
-
-
-class ContactConflictSchema(ErrorSchema):
-    """The record changed since the client read it; nothing was saved."""
-
-    version = fields.Integer()
-    changes = fields.List(fields.Nested(ContactChangeSchema))
 
 
 def contact_json(contact: Contact, include_notes: bool) -> dict[str, Any]:
@@ -312,7 +300,7 @@ class ContactItem(MethodView):
     @blp.doc(security=BEARER_SECURITY)
     @blp.arguments(ContactPatchSchema)
     @blp.response(200, ContactSchema)
-    @blp.alt_response(409, schema=ContactConflictSchema, description="Changed since that version.")
+    @blp.alt_response(409, schema=ConflictSchema, description="Changed since that version.")
     @blp.alt_response(422, schema=ErrorSchema, description="A message per invalid field.")
     def patch(self, args: dict[str, Any], contact_id: int) -> Any:
         """Change some values of a contact; `version` is the one the client last read."""
@@ -323,7 +311,9 @@ class ContactItem(MethodView):
         except ValidationError as error:
             _invalid(error)
         except ConflictError as conflict:
-            return _conflict(conflict)
+            return conflict_response(
+                conflict, "The contact changed since that version; nothing was saved."
+            )
         return contact_json(_contact_or_404(contact_id), include_notes=True)
 
     @blp.doc(security=BEARER_SECURITY)
@@ -334,18 +324,3 @@ class ContactItem(MethodView):
         contact = _contact_or_404(contact_id)
         if contact.archived_at is None:
             services.set_contact_archived(contact, True)
-
-
-def _conflict(conflict: ConflictError) -> Response:
-    changes = ContactChangeSchema(many=True).dump(conflict.their_changes)
-    response = jsonify(
-        {
-            "code": 409,
-            "status": "Conflict",
-            "message": "The contact changed since that version; nothing was saved.",
-            "version": conflict.record.version,
-            "changes": changes,
-        }
-    )
-    response.status_code = 409
-    return response

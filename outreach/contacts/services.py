@@ -142,8 +142,15 @@ def labels(names: Iterable[str], limit: int = 60) -> list[str]:
     return kept
 
 
-def clean(data: ContactData, phone_region: str | None = None) -> dict[str, object]:
-    """Checked values ready to store; raises ValidationError with a message per field."""
+def clean(
+    data: ContactData,
+    phone_region: str | None = None,
+    areas_by_slug: dict[str, ThematicArea] | None = None,
+) -> dict[str, object]:
+    """Checked values ready to store; raises ValidationError with a message per field.
+
+    An import passes every thematic area by slug, loaded once, to save a query per row.
+    """
     errors: dict[str, str] = {}
     values: dict[str, object] = {
         "honorific": " ".join(printable(data.honorific).split())[:40],
@@ -163,11 +170,16 @@ def clean(data: ContactData, phone_region: str | None = None) -> dict[str, objec
     values["preferred_language"] = language
     values["emails"] = _clean_emails(data.emails, errors)
     values["phones"] = _clean_phones(data.phones, errors, phone_region)
-    slugs = {s for s in data.area_slugs if s.isprintable() and len(s) <= 60}
-    areas = list(db.session.scalars(sa.select(ThematicArea).where(ThematicArea.slug.in_(slugs))))
+    if areas_by_slug is None:
+        slugs = {s for s in data.area_slugs if s.isprintable() and len(s) <= 60}
+        query = sa.select(ThematicArea).where(ThematicArea.slug.in_(slugs))
+        areas_by_slug = {a.slug: a for a in db.session.scalars(query)}
+    areas = [
+        areas_by_slug[slug] for slug in dict.fromkeys(data.area_slugs) if slug in areas_by_slug
+    ]
     if len(areas) != len(set(data.area_slugs)):
         errors["areas"] = "Choose thematic areas from the list."
-    values["areas"] = areas
+    values["areas"] = sorted(areas, key=lambda area: area.id)
     for name in ("first_name", "last_name", "honorific"):
         if any(ch in getattr(data, name) for ch in "\r\n"):
             errors[name] = "Names cannot contain line breaks."

@@ -1,11 +1,9 @@
 """The contacts service's clean and apply for many rows at once: the same rules, with thematic
 areas, tags and keywords looked up in maps loaded once instead of with queries for each row.
 
-`outreach.contacts.services.clean` runs one query per contact for its thematic areas, and
-`apply` one each for its tags and keywords; over 10,000 rows that is most of an import's time,
-and new tags would be created twice while the session does not flush. A test
-(tests/imports/test_contact_values.py) checks that `clean_contact` agrees with
-`contacts.services.clean`, so the two cannot drift apart unnoticed.
+`outreach.contacts.services.apply` runs one query each for a contact's tags and keywords; over
+10,000 rows that is most of an import's time, and new tags would be created twice while the
+session does not flush.
 """
 
 from __future__ import annotations
@@ -17,11 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from outreach.contacts import services as contacts
-from outreach.directory.errors import ValidationError
-from outreach.directory.models import LANGUAGES, Contact, ContactEmail, ContactPhone, Keyword, Tag
+from outreach.directory.models import Contact, ContactEmail, ContactPhone, Keyword, Tag
 from outreach.directory.search import fold
 from outreach.extensions import db
-from outreach.organisations.services import normalise_email
 from outreach.reference.models import ThematicArea
 
 SCALARS = (
@@ -35,72 +31,11 @@ SCALARS = (
 )
 
 
-def _emails(addresses: list[str], errors: dict[str, str]) -> list[str]:
-    cleaned: list[str] = []
-    for address in addresses:
-        address = contacts.printable(address)
-        if not address.strip():
-            continue
-        try:
-            email = normalise_email(address)
-        except ValueError as error:
-            errors["emails"] = f"{address.strip()[:80]}: {error}"
-            continue
-        if email.lower() not in {e.lower() for e in cleaned}:
-            cleaned.append(email)
-    return cleaned
-
-
-def _phones(numbers: list[str], errors: dict[str, str], region: str | None) -> list[str]:
-    cleaned: list[str] = []
-    for number in numbers:
-        number = contacts.printable(number)
-        if not number.strip():
-            continue
-        try:
-            phone = contacts.normalise_phone(number, region)
-        except ValueError as error:
-            errors["phones"] = str(error)
-            continue
-        if phone not in cleaned:
-            cleaned.append(phone)
-    return cleaned
-
-
 def clean_contact(
     data: contacts.ContactData, region: str | None, areas: dict[str, ThematicArea]
 ) -> dict[str, Any]:
     """`contacts.services.clean` with the areas taken from `areas` (by slug)."""
-    printable = contacts.printable
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {
-        "honorific": " ".join(printable(data.honorific).split())[:40],
-        "first_name": " ".join(printable(data.first_name).split())[:200],
-        "last_name": " ".join(printable(data.last_name).split())[:200],
-        "do_not_email": bool(data.do_not_email),
-        "do_not_email_reason": " ".join(printable(data.do_not_email_reason).split())[:300]
-        if data.do_not_email
-        else "",
-        "notes": printable(data.notes, multiline=True).replace("\r\n", "\n").strip()[:20000],
-    }
-    if not values["last_name"]:
-        errors["last_name"] = "Enter the family name (or the only name the person uses)."
-    language = data.preferred_language.strip().lower() or "en"
-    if language not in LANGUAGES:
-        errors["preferred_language"] = "Choose a language from the list."
-    values["preferred_language"] = language
-    values["emails"] = _emails(data.emails, errors)
-    values["phones"] = _phones(data.phones, errors, region)
-    found = [areas[slug] for slug in dict.fromkeys(data.area_slugs) if slug in areas]
-    if len(found) != len(set(data.area_slugs)):
-        errors["areas"] = "Choose thematic areas from the list."
-    values["areas"] = sorted(found, key=lambda a: a.id)
-    for name in ("first_name", "last_name", "honorific"):
-        if any(ch in getattr(data, name) for ch in "\r\n"):
-            errors[name] = "Names cannot contain line breaks."
-    if errors:
-        raise ValidationError(errors)
-    return values
+    return contacts.clean(data, region, areas_by_slug=areas)
 
 
 def areas_by_slug() -> dict[str, ThematicArea]:
