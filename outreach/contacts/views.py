@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -47,7 +46,7 @@ from outreach.contacts.services import (
 )
 from outreach.contacts.vcard import vcard
 from outreach.core.access import staff_required
-from outreach.core.exports import csv_response, xlsx_response
+from outreach.core.exports import download
 from outreach.directory.errors import ConflictError, ValidationError
 from outreach.directory.forms import choices
 from outreach.directory.lists import page_numbers
@@ -228,10 +227,7 @@ def contact_export(fmt: str) -> Response:
     headers = [c.header for c in columns]
     rows = list(contact_rows(contacts, columns))
     services.record_export("Contact", len(rows), fmt)
-    filename = f"contacts-{dt.date.today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, headers, rows)
-    return xlsx_response(filename, "Contacts", headers, rows)
+    return download(fmt, "contacts", "Contacts", headers, rows)
 
 
 @bp.route("/contacts/bulk", methods=["POST"])
@@ -657,14 +653,32 @@ def contact_merge(contact_id: int) -> Any:
 # --- Experts ---
 
 
+def _expert_filters(areas: list) -> tuple[str, str | None]:
+    area = request.args.get("area", "")
+    if area not in {a.slug for a in areas}:
+        area = ""
+    return area, services.clean_query_text(request.args.get("keyword"), 80)
+
+
+@bp.route("/experts/export.<fmt>")
+def expert_export(fmt: str) -> Response:
+    """The experts shown, one row per person, as CSV or XLSX (no notes for coordinators)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    area, keyword = _expert_filters(services.thematic_areas())
+    groups = services.find_experts(area or None, keyword)
+    experts = list({c.id: c for g in groups for c in g.experts}.values())
+    columns = contact_columns(include_staff_only=current_user.is_staff)
+    rows = list(contact_rows(experts, columns))
+    services.record_export("Contact", len(rows), fmt)
+    return download(fmt, "experts", "Experts", [c.header for c in columns], rows)
+
+
 @bp.route("/experts")
 def expert_list() -> str:
     """The ISU's resource base: people with expertise, by thematic area."""
     areas = services.thematic_areas()
-    area = request.args.get("area", "")
-    if area not in {a.slug for a in areas}:
-        area = ""
-    keyword = services.clean_query_text(request.args.get("keyword"), 80)
+    area, keyword = _expert_filters(areas)
     groups = services.find_experts(area or None, keyword)
     return render_template(
         "contacts/expert_list.html",

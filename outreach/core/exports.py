@@ -79,3 +79,13 @@ def xlsx_response(
 ) -> Response:
     """An XLSX download."""
     return _attachment(xlsx_bytes(title, headers, rows), XLSX_MIMETYPE, filename)
+
+
+def download(
+    file_format: str, stem: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response:
+    """A dated CSV or XLSX download of a list (`file_format` is "csv" or "xlsx")."""
+    name = f"{stem}-{dt.date.today().isoformat()}.{file_format}"
+    if file_format == "xlsx":
+        return xlsx_response(name, title, headers, rows)
+    return csv_response(name, headers, rows)

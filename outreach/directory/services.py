@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from outreach.audit.services import record
 from outreach.directory.search import matches
 from outreach.extensions import db
 from outreach.reference.models import CcmStatus, State
@@ -85,3 +86,42 @@ def get_state(iso3: str) -> State | None:
         .options(selectinload(State.status_events))
     )
     return db.session.scalar(query)
+
+
+STATE_EXPORT_HEADERS = (
+    "ISO3",
+    "Name",
+    "CCM status",
+    "Region",
+    "Sub-region",
+    "Signature",
+    "Consent to be bound",
+    "Type of instrument",
+    "Entry into force",
+    "Withdrawal",
+    "Source",
+)
+
+
+def export_states(filters: StateFilters, file_format: str) -> tuple[tuple[str, ...], list[list]]:
+    """The headers and rows of the filtered States list, with the export recorded."""
+    states = find_states(filters)
+    rows = [
+        [
+            s.iso3,
+            s.name,
+            s.ccm_status.label,
+            s.region,
+            s.intermediate_region or s.sub_region,
+            s.signature_date,
+            s.consent_date,
+            s.consent_type.value if s.consent_type else "",
+            s.entry_into_force_date,
+            s.withdrawal_date,
+            s.source,
+        ]
+        for s in states
+    ]
+    record("export", record_type="State", detail=f"{len(rows)} States as {file_format}")
+    db.session.commit()
+    return STATE_EXPORT_HEADERS, rows

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from outreach.audit.services import history_of
+from outreach.core.exports import download
 from outreach.directory import services
 from outreach.directory.forms import StateFilterForm, choices
 from outreach.organisations.services import state_directory
@@ -43,6 +44,25 @@ def state_list() -> str:
         filters=filters,
         manifest=manifest(),
     )
+
+
+def _state_export(file_format: str) -> Response:
+    form = StateFilterForm(request.args)
+    filters = parse_state_filters(form, services.regions())
+    headers, rows = services.export_states(filters, file_format)
+    return download(file_format, "states", "States", headers, rows)
+
+
+@bp.route("/states/export.csv")
+def state_export_csv() -> Response:
+    """The filtered States list as CSV."""
+    return _state_export("csv")
+
+
+@bp.route("/states/export.xlsx")
+def state_export_xlsx() -> Response:
+    """The filtered States list as an Excel workbook."""
+    return _state_export("xlsx")
 
 
 @bp.route("/states/<iso3>")

@@ -3,7 +3,6 @@ the form, and the State page's one-click Permanent Mission."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from outreach.core.access import staff_required
-from outreach.core.exports import csv_response, xlsx_response
+from outreach.core.exports import download
 from outreach.directory import services as directory
 from outreach.directory.errors import ConflictError, ValidationError
 from outreach.directory.forms import choices
@@ -168,10 +167,7 @@ def organisation_bulk() -> ResponseReturnValue:
 def _export(file_format: str) -> Response:
     _, filters = _filter_form()
     headers, rows = services.export_organisations(filters, _may_see_notes(), file_format)
-    name = f"organisations-{dt.date.today().isoformat()}.{file_format}"
-    if file_format == "xlsx":
-        return xlsx_response(name, "Organisations", headers, rows)
-    return csv_response(name, headers, rows)
+    return download(file_format, "organisations", "Organisations", headers, rows)
 
 
 @bp.route("/organisations/export.csv")

@@ -34,3 +34,16 @@ def test_archived_experts_and_hostile_filters(signed_in, auth, helene):
     assert "Dubois" not in signed_in.get("/experts").get_data(as_text=True)
     for query in ("?area=<script>", "?keyword=%00", "?keyword=" + "x" * 3000, "?area=x';--"):
         assert signed_in.get("/experts" + query).status_code == 200
+
+
+def test_the_experts_shown_download_once_each_as_csv(signed_in, helene):
+    make_contact("Clear", "Expert", area_slugs=["clearance"], keywords=["Survey of land"])
+
+    response = signed_in.get("/experts/export.csv?keyword=survey")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="experts-')
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Honorific,First name,Last name")
+    assert len(lines) == 1 + 2  # Hélène is in two areas but downloads once
+    assert sum("Dubois" in line for line in lines) == 1
