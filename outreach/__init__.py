@@ -78,6 +78,8 @@ def register_blueprints(app: Flask) -> None:
     from outreach.directory.views import bp as directory_bp
     from outreach.imports import privacy as _imports_privacy  # noqa: F401  (adds its eraser)
     from outreach.imports.views import bp as imports_bp
+    from outreach.interactions import merge as _interactions_merge  # noqa: F401  (adds a mover)
+    from outreach.interactions.views import bp as interactions_bp
     from outreach.organisations.api import blp as organisations_api
     from outreach.organisations.views import bp as organisations_bp
 
@@ -87,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(interactions_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
     api.register_blueprint(contacts_api)

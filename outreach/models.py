@@ -16,6 +16,15 @@ from outreach.directory.models import (
     organisation_tag,
 )
 from outreach.imports.models import ImportBatch, ImportMapping, ImportUpload
+from outreach.interactions.models import (
+    FollowUp,
+    Interaction,
+    interaction_area,
+    interaction_contact,
+    interaction_organisation,
+    interaction_state,
+    interaction_user,
+)
 from outreach.reference.models import State, StatusEvent, ThematicArea
 
 __all__ = [
@@ -24,9 +33,11 @@ __all__ = [
     "Contact",
     "ContactEmail",
     "ContactPhone",
+    "FollowUp",
     "ImportBatch",
     "ImportMapping",
     "ImportUpload",
+    "Interaction",
     "Keyword",
     "LoginAttempt",
     "Organisation",
@@ -40,6 +51,11 @@ __all__ = [
     "contact_area",
     "contact_keyword",
     "contact_tag",
+    "interaction_area",
+    "interaction_contact",
+    "interaction_organisation",
+    "interaction_state",
+    "interaction_user",
     "organisation_tag",
     "user_area",
 ]

@@ -1,0 +1,1 @@
+"""Interactions (the outreach log) and follow-ups."""

@@ -1,0 +1,62 @@
+"""Interactions in a real browser: log a confidential démarche from Indonesia's page with a
+follow-up for a colleague, and axe on the form, the interaction page and my follow-ups at
+desktop and phone width."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE, STAFF, LiveServer, PageLog
+from tests.browser.pages import assert_sound, sign_in
+from tests.factories import make_organisation, make_posting, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_log_a_confidential_demarche_from_indonesias_page_and_pass_axe(
+    page: Page, live_server: LiveServer, axe: Axe, page_log: PageLog
+) -> None:
+    mission = make_organisation(
+        "Permanent Mission of the Republic of Indonesia", kind="permanent_mission", state_iso3="IDN"
+    )
+    make_posting(mission, "Wibowo", "Sari", position="Counsellor")
+    make_user(email="assistant@isu.example", role="staff", name="Alex Assistant")
+    sign_in(page, live_server, STAFF["email"])
+
+    page.goto(live_server("/states/IDN"))
+    page.get_by_role("link", name="Log an interaction").click()
+    expect(page.get_by_label("States", exact=True)).to_have_value("IDN")
+    page.get_by_label("Kind").select_option(label="Démarche")
+    page.get_by_label("Subject").fill("Ratification of the Convention")
+    page.get_by_label("Summary").fill("The mission will **report to the capital**.")
+    page.get_by_label("Permanent Mission of the Republic of Indonesia").check()
+    page.get_by_label("Universalization").check()
+    page.get_by_label("Confidential (ISU staff only)").check()
+    page.get_by_label("Follow-up", exact=True).fill("Send the model instrument of ratification")
+    page.get_by_label("Who follows up").select_option(label="Alex Assistant")
+    page.get_by_label("Due on").fill("2026-12-01")
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        assert_sound(page, axe, page_log, f"new interaction form at {viewport['width']}")
+    page.get_by_role("button", name="Log the interaction").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ratification of the Convention")
+    expect(page.get_by_role("status")).to_contain_text("was logged")
+    expect(page.locator(".markdown strong")).to_have_text("report to the capital")
+    expect(page.get_by_text("Confidential", exact=True)).to_be_visible()
+    interaction_url = page.url
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        assert_sound(page, axe, page_log, f"interaction page at {viewport['width']}")
+
+    page.goto(live_server("/states/IDN"))
+    expect(page.get_by_role("link", name="Ratification of the Convention")).to_be_visible()
+
+    page.goto(live_server("/followups"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My follow-ups")
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        assert_sound(page, axe, page_log, f"my follow-ups at {viewport['width']}")
+    assert interaction_url.startswith(live_server("/interactions/"))
