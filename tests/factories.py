@@ -93,3 +93,27 @@ def make_contact(
         return create_contact(
             ContactData(last_name=last_name, first_name=first_name, **overrides), posting
         )
+
+
+def make_interaction(subject: str = "Meeting with the mission", **overrides: Any) -> Any:
+    """An interaction logged through its service (InteractionData fields as overrides)."""
+    import datetime as dt
+
+    from outreach.interactions.services import InteractionData, log_interaction
+
+    values: dict[str, Any] = {"kind": "meeting", "occurred_on": dt.date(2026, 1, 15)}
+    values.update(overrides)
+    with acting_as("test"):
+        return log_interaction(InteractionData(subject=subject, **values))
+
+
+def make_followup(
+    owner: Any, due_on: Any, description: str = "Send the letter", **overrides: Any
+) -> Any:
+    """A follow-up created through its service."""
+    from outreach.interactions.services import FollowUpData, create_followup
+
+    with acting_as("test"):
+        return create_followup(
+            FollowUpData(description=description, owner_id=owner.id, due_on=due_on, **overrides)
+        )

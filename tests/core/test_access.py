@@ -17,6 +17,8 @@ SAMPLE_VALUES = {
     "fmt": "csv",
     "token": "an-import-token",
     "batch_id": 1,
+    "interaction_id": 1,
+    "followup_id": 1,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
