@@ -10,12 +10,11 @@ from typing import Any
 import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.audit.models import AuditEvent
 from outreach.audit.services import current_actor, record
 from outreach.db import utcnow
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.directory.lists import Page, ordered, paginate
 from outreach.directory.models import (
     LANGUAGES,
@@ -33,7 +32,7 @@ from outreach.directory.models import (
 )
 from outreach.directory.search import fold, matches, search_text
 from outreach.directory.tags import resolve_keywords, resolve_tags, split_labels
-from outreach.directory.versions import changes_since, check_version
+from outreach.directory.versions import check_version, commit_or_conflict
 from outreach.extensions import db
 from outreach.organisations.services import normalise_email
 from outreach.reference.models import CcmStatus, State, ThematicArea
@@ -593,16 +592,6 @@ def record_link_changes(contact: Contact, before: dict[str, list[str]]) -> None:
     )
 
 
-def _commit_or_conflict(contact: Contact, expected_version: int | None) -> None:
-    """Commit; a save that lost a race with another one becomes a ConflictError."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        fresh = db.session.get(Contact, contact.id)
-        raise ConflictError(fresh, changes_since(fresh, expected_version or 0)) from None
-
-
 def save_contact(contact: Contact, data: ContactData, expected_version: int | None) -> Contact:
     """Save an edit from a form or the API, recording link changes; refuses stale versions."""
     if contact.erased_at is not None or contact.merged_into_id is not None:
@@ -612,7 +601,7 @@ def save_contact(contact: Contact, data: ContactData, expected_version: int | No
     region = next((_org_region(p.organisation) for p in contact.current_postings), None)
     apply(contact, data, region)
     record_link_changes(contact, before)
-    _commit_or_conflict(contact, expected_version)
+    commit_or_conflict(contact, expected_version)
     return contact
 
 

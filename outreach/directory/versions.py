@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.audit.models import AuditEvent
 from outreach.directory.errors import ConflictError
@@ -50,3 +51,15 @@ def check_version(record: Any, expected_version: int | None) -> None:
     """Refuse to save when the record moved on since the form or request was prepared."""
     if expected_version is not None and record.version != expected_version:
         raise ConflictError(record, changes_since(record, expected_version))
+
+
+def commit_or_conflict(record: Any, expected_version: int | None) -> None:
+    """Commit; a save that lost the race to another one (between the version check and the
+    write) becomes the same ConflictError as a stale form."""
+    model, record_id = type(record), record.id
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        current = db.session.get(model, record_id)
+        raise ConflictError(current, changes_since(current, expected_version or 0)) from None

@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.db import utcnow
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.directory.lists import Page, paginate
 from outreach.directory.models import Contact, Organisation
-from outreach.directory.versions import changes_since, check_version
+from outreach.directory.versions import check_version, commit_or_conflict
 from outreach.extensions import db
 from outreach.interactions.models import (
     FollowUp,
@@ -182,13 +181,7 @@ def update_interaction(
     """Save changes unless someone else saved the interaction since `expected_version`."""
     check_version(interaction, expected_version)
     _apply(interaction, data)
-    interaction_id = interaction.id
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(Interaction, interaction_id)
-        raise ConflictError(current, changes_since(current, expected_version or 0)) from None
+    commit_or_conflict(interaction, expected_version)
     return interaction
 
 

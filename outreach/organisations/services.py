@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import defer, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from outreach.audit.services import history_of, record
 from outreach.db import utcnow
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.directory.lists import Page, ordered, paginate
 from outreach.directory.models import (
     Contact,
@@ -26,7 +25,7 @@ from outreach.directory.models import (
 )
 from outreach.directory.search import fold, matches, search_text
 from outreach.directory.tags import resolve_tags, split_labels
-from outreach.directory.versions import changes_since, check_version
+from outreach.directory.versions import check_version, commit_or_conflict
 from outreach.extensions import db
 from outreach.reference.models import CcmStatus, State
 
@@ -174,7 +173,7 @@ def update_organisation(
         _record_tags(organisation, tags_before)
     if renamed:
         _refresh_staff_search_text(organisation)
-    _commit_or_conflict(organisation, expected_version)
+    commit_or_conflict(organisation, expected_version)
     return organisation
 
 
@@ -182,19 +181,6 @@ def _touch(organisation: Organisation) -> None:
     """Give the organisation a new version when only its tags changed, so that a form opened
     before is refused rather than silently putting the old tags back."""
     organisation.updated_at = utcnow()
-
-
-def _commit_or_conflict(organisation: Organisation, expected_version: int | None) -> None:
-    """Commit; a save that lost the race to another one (between our check and our write, on
-    PostgreSQL) becomes the same conflict as a stale form."""
-    organisation_id = organisation.id
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(Organisation, organisation_id)
-        since = expected_version if expected_version is not None else 0
-        raise ConflictError(current, changes_since(current, since)) from None
 
 
 def _refresh_staff_search_text(organisation: Organisation) -> None:
