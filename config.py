@@ -87,6 +87,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "IMPORT_MAX_BYTES": _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20_000),
+        "DIALOGUE_STALE_DAYS": _int("DIALOGUE_STALE_DAYS", 90),
+        "ARTICLE7_TRACKED_FROM": _int("ARTICLE7_TRACKED_FROM", 2026),
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "outreach_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -2,6 +2,7 @@
 
 from outreach.audit.models import AuditEvent
 from outreach.auth.models import ApiToken, LoginAttempt, User, UserSession, user_area
+from outreach.dialogues.models import Dialogue, DialogueEvent, dialogue_user
 from outreach.directory.models import (
     Contact,
     ContactEmail,
@@ -21,18 +22,26 @@ from outreach.interactions.models import (
     Interaction,
     interaction_area,
     interaction_contact,
+    interaction_dialogue,
     interaction_organisation,
     interaction_state,
     interaction_user,
 )
+from outreach.obligations.models import Article7Report, ExtensionRequest, Obligation
 from outreach.reference.models import State, StatusEvent, ThematicArea
+from outreach.universalization.models import Engagement, StageEvent
 
 __all__ = [
     "ApiToken",
+    "Article7Report",
     "AuditEvent",
     "Contact",
     "ContactEmail",
     "ContactPhone",
+    "Dialogue",
+    "DialogueEvent",
+    "Engagement",
+    "ExtensionRequest",
     "FollowUp",
     "ImportBatch",
     "ImportMapping",
@@ -40,8 +49,10 @@ __all__ = [
     "Interaction",
     "Keyword",
     "LoginAttempt",
+    "Obligation",
     "Organisation",
     "Posting",
+    "StageEvent",
     "State",
     "StatusEvent",
     "Tag",
@@ -51,8 +62,10 @@ __all__ = [
     "contact_area",
     "contact_keyword",
     "contact_tag",
+    "dialogue_user",
     "interaction_area",
     "interaction_contact",
+    "interaction_dialogue",
     "interaction_organisation",
     "interaction_state",
     "interaction_user",

@@ -65,6 +65,7 @@ interaction_organisation = _link("organisation", "organisation")
 interaction_contact = _link("contact", "contact")
 interaction_user = _link("user", "user")
 interaction_area = _link("area", "thematic_area")
+interaction_dialogue = _link("dialogue", "dialogue")
 
 
 class Interaction(Audited, Timestamps, db.Model):
@@ -94,6 +95,7 @@ class Interaction(Audited, Timestamps, db.Model):
     areas = relationship(
         "ThematicArea", secondary=interaction_area, order_by="ThematicArea.position"
     )
+    dialogues = relationship("Dialogue", secondary=interaction_dialogue, order_by="Dialogue.id")
     created_by = relationship("User", foreign_keys=[created_by_id])
     followups: Mapped[list[FollowUp]] = relationship(
         back_populates="interaction", order_by="FollowUp.due_on"
@@ -120,9 +122,13 @@ class FollowUp(Audited, Timestamps, db.Model):
         sa.ForeignKey("interaction.id", ondelete="CASCADE"), index=True
     )
     state_id: Mapped[int | None] = mapped_column(sa.ForeignKey("state.id"), index=True)
+    dialogue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     owner = relationship("User", foreign_keys=[owner_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     interaction: Mapped[Interaction | None] = relationship(back_populates="followups")
     state = relationship("State")
+    dialogue = relationship("Dialogue")

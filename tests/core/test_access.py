@@ -19,6 +19,12 @@ SAMPLE_VALUES = {
     "batch_id": 1,
     "interaction_id": 1,
     "followup_id": 1,
+    "dialogue_id": 1,
+    "obligation_id": 1,
+    "request_id": 1,
+    "report_id": 1,
+    "area": "universalization",
+    "year": 2026,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
