@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, jsonify
 from marshmallow import Schema, fields, validate
@@ -78,3 +79,22 @@ NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Remove the invisible NUL characte
 def text_arg(max_length: int) -> fields.String:
     """A text query argument: bounded, and without NUL characters (PostgreSQL refuses them)."""
     return fields.String(validate=[validate.Length(max=max_length), NO_NUL])
+
+
+def error_answers(
+    blp: Any, answers: dict[str, str]
+) -> Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]]:
+    """A decorator factory: `@alt("401", "403")` documents those error answers of an
+    operation, each with its description from `answers`."""
+
+    def alt(*codes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            for code in codes:
+                view = blp.alt_response(int(code), schema=ErrorSchema, description=answers[code])(
+                    view
+                )
+            return view
+
+        return decorate
+
+    return alt

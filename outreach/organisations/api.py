@@ -15,6 +15,7 @@ from outreach.api.schemas import (
     ErrorSchema,
     PageArgsSchema,
     conflict_response,
+    error_answers,
     page_schema,
 )
 from outreach.directory.errors import ConflictError, ValidationError
@@ -169,15 +170,7 @@ def _invalid(error: ValidationError) -> None:
     abort(422, messages={"json": {name: [message] for name, message in error.errors.items()}})
 
 
-def _alt_responses(*codes: str) -> Any:
-    def decorate(view: Any) -> Any:
-        for code in codes:
-            view = blp.alt_response(int(code), schema=ErrorSchema, description=ERROR_ANSWERS[code])(
-                view
-            )
-        return view
-
-    return decorate
+_alt_responses = error_answers(blp, ERROR_ANSWERS)
 
 
 @blp.route("/organisations")

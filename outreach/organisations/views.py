@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from outreach.core.access import staff_required
 from outreach.core.exports import download
+from outreach.core.forms import form_version, show_errors
 from outreach.directory import services as directory
 from outreach.directory.errors import ConflictError, ValidationError
 from outreach.directory.forms import choices
@@ -227,20 +228,6 @@ def _data(form: OrganisationForm) -> services.OrganisationData:
     )
 
 
-def _show_errors(form: OrganisationForm, error: ValidationError) -> None:
-    """Put each of the service's messages next to its field."""
-    for name, message in error.errors.items():
-        field = getattr(form, name, None) or form.name
-        field.errors = [*field.errors, message]
-
-
-def _version(value: str | None) -> int:
-    """The version the form was opened at; a missing or tampered one is a conflict, never a
-    silent overwrite."""
-    valid = value and value.isascii() and value.isdigit() and len(value) < 10
-    return int(value) if valid else 0
-
-
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @staff_required
 def organisation_create() -> ResponseReturnValue:
@@ -253,7 +240,7 @@ def organisation_create() -> ResponseReturnValue:
             organisation = services.create_organisation(_data(form))
         except ValidationError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error, "name")
         else:
             flash(f"{organisation.name} was added.", "success")
             return redirect(url_for(".organisation_detail", organisation_id=organisation.id))
@@ -281,10 +268,10 @@ def organisation_edit(organisation_id: int) -> ResponseReturnValue:
         form = _prepared_form()
     if form.validate_on_submit():
         try:
-            services.update_organisation(organisation, _data(form), _version(form.version.data))
+            services.update_organisation(organisation, _data(form), form_version(form.version.data))
         except ValidationError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error, "name")
         except ConflictError as error:
             db.session.rollback()
             conflict = services.readable_changes(error.their_changes, include_notes=True)
