@@ -74,14 +74,23 @@ def register_blueprints(app: Flask) -> None:
     from outreach.auth.views import bp as auth_bp
     from outreach.contacts.api import blp as contacts_api
     from outreach.contacts.views import bp as contacts_bp
+    from outreach.coordination.views import bp as coordination_bp
     from outreach.core.views import bp as core_bp
+    from outreach.dashboard.views import bp as dashboard_bp
+    from outreach.dialogues.api import blp as dialogues_api
+    from outreach.dialogues.views import bp as dialogues_bp
     from outreach.directory.views import bp as directory_bp
     from outreach.imports import privacy as _imports_privacy  # noqa: F401  (adds its eraser)
     from outreach.imports.views import bp as imports_bp
     from outreach.interactions import merge as _interactions_merge  # noqa: F401  (adds a mover)
+    from outreach.interactions.api import blp as interactions_api
     from outreach.interactions.views import bp as interactions_bp
+    from outreach.obligations.api import blp as obligations_api
+    from outreach.obligations.views import bp as obligations_bp
     from outreach.organisations.api import blp as organisations_api
     from outreach.organisations.views import bp as organisations_bp
+    from outreach.universalization.api import blp as universalization_api
+    from outreach.universalization.views import bp as universalization_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
@@ -90,10 +99,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(interactions_bp)
+    app.register_blueprint(dialogues_bp)
+    app.register_blueprint(universalization_bp)
+    app.register_blueprint(obligations_bp)
+    app.register_blueprint(coordination_bp)
+    app.register_blueprint(dashboard_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
     api.register_blueprint(contacts_api)
     api.register_blueprint(organisations_api)
+    api.register_blueprint(interactions_api)
+    api.register_blueprint(dialogues_api)
+    api.register_blueprint(universalization_api)
+    api.register_blueprint(obligations_api)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -117,3 +117,20 @@ def make_followup(
         return create_followup(
             FollowUpData(description=description, owner_id=owner.id, due_on=due_on, **overrides)
         )
+
+
+def make_dialogue(iso3: str = "IDN", area: str = "universalization", **values: Any) -> Any:
+    """The State's dialogue on an area, opened through its service, with any field set."""
+    import sqlalchemy as sa
+
+    from outreach.dialogues.services import area_by_slug, open_dialogue
+    from outreach.extensions import db
+    from outreach.reference.models import State
+
+    state = db.session.scalar(sa.select(State).where(State.iso3 == iso3))
+    with acting_as("test"):
+        dialogue, _created = open_dialogue(state, area_by_slug(area))
+        for name, value in values.items():
+            setattr(dialogue, name, value)
+        db.session.commit()
+    return dialogue

@@ -1,0 +1,1 @@
+"""Bilateral dialogues: one per State and thematic area, with its status history."""
