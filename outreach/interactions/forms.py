@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import Length, Optional
 
 from outreach.contacts.forms import CheckboxListField
@@ -35,11 +43,45 @@ class InteractionForm(FlaskForm):
     more_contacts = StringField("Other people (ids)", validators=[_at_most(1000)])
     staff = CheckboxListField("ISU staff present", coerce=int, validate_choice=False)
     areas = CheckboxListField("Thematic areas", coerce=int, validate_choice=False)
+    dialogues = CheckboxListField("Dialogues", coerce=int, validate_choice=False)
+    file_under_dialogues = BooleanField(
+        "File it under each State's dialogue on the ticked areas", default=True
+    )
     confidential = BooleanField("Confidential (ISU staff only)")
     followup_description = StringField("Follow-up", validators=[_at_most(2000)])
     followup_owner = SelectField("Who follows up", choices=[], validate_choice=False, default="")
     followup_due_on = DateField("Due on", validators=[Optional()])
+    version = HiddenField()
 
 
 class DoneForm(FlaskForm):
     """Marks a follow-up done (the CSRF token only)."""
+
+
+class FollowUpForm(FlaskForm):
+    """A follow-up on its own; what it is about comes from the page it was opened from."""
+
+    description = StringField("What is to be done", validators=[_at_most(2000)])
+    owner = SelectField("Who follows up", choices=[], validate_choice=False, default="")
+    due_on = DateField("Due on", validators=[Optional()])
+    state = StringField("State (optional)", validators=[_at_most(3)])
+
+
+class InteractionFilterForm(FlaskForm):
+    """Search and filters of the interactions list, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    q = StringField("Search subject, summary and outcome", validators=[_at_most(100)])
+    kind = SelectField("Kind", choices=choices(KIND_CHOICES, "Any kind"), default="")
+    state = SelectField("State", choices=[], default="")
+    area = SelectField("Thematic area", choices=[], default="")
+    dialogue = SelectField("Dialogue", choices=[], default="")
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    sensitivity = SelectField(
+        "Sensitivity",
+        choices=choices([("normal", "Normal"), ("confidential", "Confidential")], "Any"),
+        default="",
+    )
