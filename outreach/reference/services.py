@@ -19,6 +19,7 @@ from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.directory.search import search_text
 from outreach.extensions import db
+from outreach.obligations.services import seed_obligations
 from outreach.organisations.services import refresh_search_text
 from outreach.reference.models import CcmStatus, ConsentType, State, StatusEvent, ThematicArea
 from outreach.reference.treaty import entry_into_force
@@ -109,11 +110,16 @@ class SeedReport:
     updated: dict[str, list[str]] = field(default_factory=dict)
     areas_created: int = 0
     organisations_created: int = 0
+    obligations_created: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.created or self.updated or self.areas_created or self.organisations_created
+            self.created
+            or self.updated
+            or self.areas_created
+            or self.organisations_created
+            or self.obligations_created
         )
 
 
@@ -247,6 +253,7 @@ def seed() -> SeedReport:
         _seed_areas(report)
         _seed_states(report)
         _seed_organisations(report)
+        seed_obligations(report)
         db.session.commit()
     return report
 
