@@ -46,7 +46,8 @@ def test_the_states_page_lists_197_and_the_status_filter_keeps_the_12_signatorie
 
     expect(page).to_have_url(live_server("/states/IDN"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Indonesia")
-    expect(page.locator(".facts")).to_contain_text("Signatory")
+    treaty_status = page.get_by_role("region", name="Treaty status")
+    expect(treaty_status.locator(".facts")).to_contain_text("Signatory")
 
 
 def test_a_column_heading_sorts_the_list_and_a_second_click_reverses_it(

@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import PASSWORD, make_user
 
-PUBLIC_PREFIXES = ("/login", "/static/", "/api/v1/openapi.json", "/api/v1/public/")
+PUBLIC_PREFIXES = ("/login", "/static/", "/status", "/api/v1/openapi.json", "/api/v1/public/")
 SAMPLE_VALUES = {
     "iso3": "FRA",
     "filename": "app.css",
@@ -66,6 +66,8 @@ def test_a4_only_the_allowlisted_routes_answer_an_anonymous_visitor(app, client)
         "/api/v1/public/states",
         "/login",
         "/static/app.css",
+        "/status",
+        "/status/states.csv",
     ]
     for url in public_pages:
         with client.get(url) as response:
