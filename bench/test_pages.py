@@ -24,6 +24,7 @@ def test_floor_static_file(benchmark, signed_in):
 
 
 def test_home_page(benchmark, signed_in):
+    """The staff dashboard: counts, chart, map, follow-ups, stale dialogues, deadlines."""
     benchmark.group = "pages"
     benchmark(_get, signed_in, "/")
 
@@ -52,3 +53,38 @@ def test_states_api_page_of_50(benchmark, app, token):
     benchmark.group = "api"
     headers = {"Authorization": f"Bearer {token}"}
     benchmark(_get, app.test_client(), "/api/v1/states?per_page=50", headers=headers)
+
+
+def test_public_status_page(benchmark, app):
+    benchmark.group = "pages"
+    benchmark(_get, app.test_client(), "/status")
+
+
+def test_dialogues_list(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/dialogues")
+
+
+def test_universalization_board(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/universalization")
+
+
+def test_deadlines(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/deadlines")
+
+
+def test_interactions_list(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/interactions")
+
+
+def test_country_briefing(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/states/AFG/briefing")
+
+
+def test_state_page_with_timeline(benchmark, signed_in):
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/states/AFG")

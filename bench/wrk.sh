@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test with wrk against gunicorn on loopback: the public States API compared with the floor
-# (a static file served by the same workers) in the same run. Needs Debian's wrk.
+# Load test with wrk against gunicorn on loopback: the public States API and the public /status page
+# (map and 197 rows) compared with the floor (a static file served by the same workers) in the same
+# run. Needs Debian's wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -21,6 +22,9 @@ rate() {  # requests per second of one wrk run
 }
 floor=$(rate /static/app.css)
 states=$(rate /api/v1/public/states)
+status=$(rate /status)
 echo "floor   /static/app.css         ${floor} req/s"
 echo "public  /api/v1/public/states   ${states} req/s"
+echo "public  /status                 ${status} req/s"
 awk -v f="$floor" -v s="$states" 'BEGIN { printf "public States API costs %.1fx the floor\n", f / s }'
+awk -v f="$floor" -v s="$status" 'BEGIN { printf "public status page costs %.1fx the floor\n", f / s }'
