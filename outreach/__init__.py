@@ -85,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     from outreach.interactions import merge as _interactions_merge  # noqa: F401  (adds a mover)
     from outreach.interactions.api import blp as interactions_api
     from outreach.interactions.views import bp as interactions_bp
+    from outreach.meetings.api import blp as meetings_api
+    from outreach.meetings.views import bp as meetings_bp
     from outreach.obligations.api import blp as obligations_api
     from outreach.obligations.views import bp as obligations_bp
     from outreach.organisations.api import blp as organisations_api
@@ -104,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(obligations_bp)
     app.register_blueprint(coordination_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(meetings_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
     api.register_blueprint(contacts_api)
@@ -112,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(dialogues_api)
     api.register_blueprint(universalization_api)
     api.register_blueprint(obligations_api)
+    api.register_blueprint(meetings_api)
 
 
 def register_errorhandlers(app: Flask) -> None:

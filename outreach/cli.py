@@ -28,7 +28,8 @@ def seed_command() -> None:
         f"States: {len(report.created)} created, {len(report.updated)} updated; "
         f"thematic areas: {report.areas_created} created; "
         f"organisations: {report.organisations_created} created; "
-        f"obligations: {report.obligations_created} created."
+        f"obligations: {report.obligations_created} created; "
+        f"meetings: {report.meetings_created} created."
     )
     for iso3, fields in sorted(report.updated.items()):
         click.echo(f"  {iso3}: {', '.join(fields)}")

@@ -27,6 +27,7 @@ from outreach.interactions.models import (
     interaction_state,
     interaction_user,
 )
+from outreach.meetings.models import Meeting
 from outreach.obligations.models import Article7Report, ExtensionRequest, Obligation
 from outreach.reference.models import State, StatusEvent, ThematicArea
 from outreach.universalization.models import Engagement, StageEvent
@@ -49,6 +50,7 @@ __all__ = [
     "Interaction",
     "Keyword",
     "LoginAttempt",
+    "Meeting",
     "Obligation",
     "Organisation",
     "Posting",

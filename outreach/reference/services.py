@@ -19,6 +19,7 @@ from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.directory.search import search_text
 from outreach.extensions import db
+from outreach.meetings.seed import seed_meetings
 from outreach.obligations.services import seed_obligations
 from outreach.organisations.services import refresh_search_text
 from outreach.reference.models import CcmStatus, ConsentType, State, StatusEvent, ThematicArea
@@ -111,6 +112,7 @@ class SeedReport:
     areas_created: int = 0
     organisations_created: int = 0
     obligations_created: int = 0
+    meetings_created: int = 0
 
     @property
     def changed(self) -> bool:
@@ -120,6 +122,7 @@ class SeedReport:
             or self.areas_created
             or self.organisations_created
             or self.obligations_created
+            or self.meetings_created
         )
 
 
@@ -254,6 +257,7 @@ def seed() -> SeedReport:
         _seed_states(report)
         _seed_organisations(report)
         seed_obligations(report)
+        seed_meetings(report)
         db.session.commit()
     return report
 

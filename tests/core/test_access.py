@@ -25,6 +25,7 @@ SAMPLE_VALUES = {
     "report_id": 1,
     "area": "universalization",
     "year": 2026,
+    "meeting_id": 1,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
