@@ -24,6 +24,7 @@ from outreach.dialogues.models import Dialogue, DialogueEvent
 from outreach.directory.models import Contact, Organisation, Posting
 from outreach.extensions import db
 from outreach.interactions.models import FollowUp, Interaction
+from outreach.meetings.models import Meeting
 from outreach.obligations.models import Article7Report, ExtensionRequest, Obligation
 from outreach.reference.models import State, StatusEvent
 from outreach.universalization.models import Engagement, StageEvent
@@ -64,6 +65,7 @@ WATCHED = (
     Obligation,
     ExtensionRequest,
     Article7Report,
+    Meeting,
     Organisation,
     Contact,
     Posting,
@@ -91,6 +93,7 @@ def sample_values(scene: Scene) -> dict[str, list[Any]]:
         "filename": ["app.css"],
         "token": ["an-import-token"],
         "batch_id": [1],
+        "meeting_id": [db.session.scalar(sa.select(sa.func.min(Meeting.id)))],
     }
 
 
