@@ -186,6 +186,15 @@ def obligation_detail(obligation_id: int) -> str:
     )
 
 
+def _edit_form(form_class: Any, record: Any) -> Any:
+    """The edit form: the record's values on GET (its status and version with them), the posted
+    values otherwise."""
+    if request.method == "GET":
+        data = {"status": record.status.value, "version": record.version}
+        return form_class(formdata=None, obj=record, data=data)
+    return form_class()
+
+
 def _obligation_data(form: ObligationForm) -> services.ObligationData:
     return services.ObligationData(
         original_deadline=form.original_deadline.data,
@@ -203,14 +212,7 @@ def obligation_edit(obligation_id: int) -> ResponseReturnValue:
     """Correct or complete an obligation, unless someone else saved it since."""
     obligation = _found(obligation_id)
     conflict = None
-    if request.method == "GET":
-        form = ObligationForm(
-            formdata=None,
-            obj=obligation,
-            data={"status": obligation.status.value, "version": obligation.version},
-        )
-    else:
-        form = ObligationForm()
+    form = _edit_form(ObligationForm, obligation)
     if form.validate_on_submit():
         try:
             data, version = _obligation_data(form), form_version(form.version.data)
@@ -298,14 +300,7 @@ def extension_edit(obligation_id: int, request_id: int) -> ResponseReturnValue:
     if extension is None:
         abort(404)
     conflict = None
-    if request.method == "GET":
-        form = ExtensionForm(
-            formdata=None,
-            obj=extension,
-            data={"status": extension.status.value, "version": extension.version},
-        )
-    else:
-        form = ExtensionForm()
+    form = _edit_form(ExtensionForm, extension)
     if form.validate_on_submit():
         before = obligation.extended_deadline
         try:
