@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install chromium lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3
 
 bench: install
 	$(BIN)/pytest bench --benchmark-only -p no:cacheprovider

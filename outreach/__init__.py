@@ -85,12 +85,17 @@ def register_blueprints(app: Flask) -> None:
     from outreach.interactions import merge as _interactions_merge  # noqa: F401  (adds a mover)
     from outreach.interactions.api import blp as interactions_api
     from outreach.interactions.views import bp as interactions_bp
+    from outreach.invitations.api import blp as invitations_api
+    from outreach.invitations.views import bp as invitations_bp
+    from outreach.mail.views import bp as mail_bp
     from outreach.meetings.api import blp as meetings_api
     from outreach.meetings.views import bp as meetings_bp
     from outreach.obligations.api import blp as obligations_api
     from outreach.obligations.views import bp as obligations_bp
     from outreach.organisations.api import blp as organisations_api
     from outreach.organisations.views import bp as organisations_bp
+    from outreach.participants.views import bp as participants_bp
+    from outreach.rsvp.views import bp as rsvp_bp
     from outreach.universalization.api import blp as universalization_api
     from outreach.universalization.views import bp as universalization_bp
 
@@ -107,6 +112,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordination_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(invitations_bp)
+    app.register_blueprint(rsvp_bp)
+    app.register_blueprint(participants_bp)
+    app.register_blueprint(mail_bp)
     api.register_blueprint(states_api)
     api.register_blueprint(public_states_api)
     api.register_blueprint(contacts_api)
@@ -116,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(universalization_api)
     api.register_blueprint(obligations_api)
     api.register_blueprint(meetings_api)
+    api.register_blueprint(invitations_api)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -139,7 +139,9 @@ def users_ensure_admin(email: str) -> None:
 def init_commands(app: Flask) -> None:
     """Register the commands."""
     from outreach.imports.cli import import_group
+    from outreach.mail.cli import mail_group
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(import_group)
+    app.cli.add_command(mail_group)

@@ -27,12 +27,26 @@ from outreach.interactions.models import (
     interaction_state,
     interaction_user,
 )
+from outreach.invitations.models import (
+    CalendarFeed,
+    Delegate,
+    Invitation,
+    MessageTemplate,
+)
+from outreach.mail.models import Mailing, MailQueue, OutboxMessage
 from outreach.meetings.models import Meeting
 from outreach.obligations.models import Article7Report, ExtensionRequest, Obligation
 from outreach.reference.models import State, StatusEvent, ThematicArea
 from outreach.universalization.models import Engagement, StageEvent
 
 __all__ = [
+    "CalendarFeed",
+    "Delegate",
+    "Invitation",
+    "MailQueue",
+    "Mailing",
+    "MessageTemplate",
+    "OutboxMessage",
     "ApiToken",
     "Article7Report",
     "AuditEvent",

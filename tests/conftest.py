@@ -44,6 +44,23 @@ def _admin_engine() -> sa.Engine:
     return sa.create_engine(_postgres_url("postgres"), isolation_level="AUTOCOMMIT")
 
 
+def _create_database(name: str, template: str | None = None) -> None:
+    """Create a PostgreSQL database, empty or as a copy of a template."""
+    copy = f' TEMPLATE "{template}"' if template else ""
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
+    admin.dispose()
+
+
+def _drop_database(name: str) -> None:
+    """Drop a PostgreSQL database, closing its connections."""
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 def _base_config(url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -82,8 +99,17 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     instance = tmp_path_factory.mktemp("template-instance")
     if TEST_DATABASE_URL:
         name = _postgres_url_from_env().database or "outreach_test"
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            # Each parallel worker builds its own template: PostgreSQL refuses to copy a
+            # template while another session is connected to it.
+            name = f"{name}_{worker}"
+            _drop_database(name)
+            _create_database(name)
         _build_template(_postgres_url(name).render_as_string(hide_password=False), instance)
         yield name
+        if worker:
+            _drop_database(name)
     else:
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
         _build_template(f"sqlite:///{path}", instance)
@@ -95,13 +121,9 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database for one test."""
     if TEST_DATABASE_URL:
         name = f"outreach_t_{uuid.uuid4().hex[:12]}"
-        admin = _admin_engine()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        _create_database(name, template_database)
         yield _postgres_url(name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        _drop_database(name)
     else:
         path = tmp_path / "outreach.sqlite3"
         shutil.copyfile(template_database, path)
@@ -290,3 +312,15 @@ def audit_events() -> Callable[[str], list[AuditEvent]]:
         return list(db.session.scalars(query))
 
     return events
+
+
+@pytest.fixture
+def smtp_sink(app_config: dict[str, Any]) -> Iterator[Any]:
+    """A real SMTP server on loopback; the app under test sends its mail there."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    app_config.update(sink.config())
+    yield sink
+    sink.stop()

@@ -134,3 +134,43 @@ def make_dialogue(iso3: str = "IDN", area: str = "universalization", **values: A
             setattr(dialogue, name, value)
         db.session.commit()
     return dialogue
+
+
+def make_future_meeting(
+    title: str = "Fourteenth Meeting of States Parties", **overrides: Any
+) -> Any:
+    """A scheduled 14MSP in Geneva, 14-17 September 2027, 10:00-18:00 Zurich time, organised from
+    isu@ccm.example (invitations expire when it starts, so it must lie ahead)."""
+    import datetime as dt
+
+    from outreach.meetings.services import MeetingData, create_meeting
+
+    values: dict[str, Any] = {
+        "kind": "msp",
+        "code": "14MSP",
+        "title": title,
+        "starts": dt.datetime(2027, 9, 14, 10, 0),
+        "ends": dt.datetime(2027, 9, 17, 18, 0),
+        "timezone": "Europe/Zurich",
+        "venue": "Palais des Nations, Geneva",
+        "room": "Room XVIII",
+        "organiser_email": "isu@ccm.example",
+        "status": "scheduled",
+        **overrides,
+    }
+    with acting_as("test"):
+        return create_meeting(MeetingData(**values))
+
+
+def make_invitation(meeting: Any, contact: Any = None, **values: Any) -> Any:
+    """An invitation of a contact (by default one with an email address) to a meeting."""
+    from outreach.extensions import db
+    from outreach.invitations.models import Invitation
+
+    if contact is None:
+        contact = make_contact(emails=["marie.dupont@mission.example"])
+    invitation = Invitation(meeting=meeting, contact=contact, added_as="one by one", **values)
+    db.session.add(invitation)
+    with acting_as("test"):
+        db.session.commit()
+    return invitation

@@ -1,0 +1,1 @@
+"""Meeting audiences, invitation messages and their sending."""

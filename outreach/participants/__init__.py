@@ -1,0 +1,1 @@
+"""Follow-through of a meeting: reminders, attendance, sponsorship, the list of participants."""

@@ -1,0 +1,1 @@
+"""Answers through personal links: RSVP, unsubscribe, and the calendar feeds."""
