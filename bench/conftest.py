@@ -74,6 +74,7 @@ BUDGETS = {
     "test_universalization_board": 60,
     "test_deadlines": 40,
     "test_interactions_list": 60,
+    "test_interactions_search": 60,
     "test_country_briefing": 40,
     "test_state_page_with_timeline": 40,
 }

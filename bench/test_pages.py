@@ -80,6 +80,12 @@ def test_interactions_list(benchmark, signed_in):
     benchmark(_get, signed_in, "/interactions")
 
 
+def test_interactions_search(benchmark, signed_in):
+    """The list searched: every word in the subject, summary or outcome, ignoring accents."""
+    benchmark.group = "pages"
+    benchmark(_get, signed_in, "/interactions?q=RATIFICATION+st%C3%A9ps")
+
+
 def test_country_briefing(benchmark, signed_in):
     benchmark.group = "pages"
     benchmark(_get, signed_in, "/states/AFG/briefing")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
 
 from flask import Response, jsonify
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
-if TYPE_CHECKING:
-    from outreach.directory.errors import ConflictError
+from outreach.directory.errors import ConflictError, ValidationError
+from outreach.extensions import db
 
 
 class PageArgsSchema(Schema):
@@ -71,6 +72,29 @@ def conflict_response(conflict: ConflictError, message: str) -> Response:
     )
     response.status_code = 409
     return response
+
+
+def invalid(errors: Mapping[str, str]) -> NoReturn:
+    """422 with the service's message for each field, like a request that failed its schema;
+    nothing of the change is kept."""
+    db.session.rollback()
+    abort(422, messages={"json": {name: [message] for name, message in errors.items()}})
+
+
+def versioned_patch(
+    save: Callable[[], object], conflict: str, renamed: Mapping[str, str] | None = None
+) -> Response | None:
+    """Run `save`, a change based on the version the client read: None once saved; the 409
+    answer listing the changes made since when the record moved on (`conflict` says so); a 422
+    for refused values, the service's field names `renamed` to the API's where they differ."""
+    try:
+        save()
+    except ValidationError as error:
+        names = renamed or {}
+        invalid({names.get(name, name): message for name, message in error.errors.items()})
+    except ConflictError as error:
+        return conflict_response(error, conflict)
+    return None
 
 
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Remove the invisible NUL character.")

@@ -14,12 +14,13 @@ from outreach.api.schemas import (
     ConflictSchema,
     ErrorSchema,
     PageArgsSchema,
-    conflict_response,
+    invalid,
     page_schema,
+    versioned_patch,
 )
 from outreach.contacts import services
 from outreach.contacts.services import ContactData, ContactFilters, PostingData
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.directory.models import LANGUAGES, Contact, OrganisationKind
 from outreach.directory.search import fold
 from outreach.reference.models import CcmStatus
@@ -189,11 +190,6 @@ def contact_json(contact: Contact, include_notes: bool) -> dict[str, Any]:
     return body
 
 
-def _invalid(error: ValidationError) -> None:
-    """A 422 with a message per field, like a request that failed its schema."""
-    abort(422, messages={"json": {name: [message] for name, message in error.errors.items()}})
-
-
 def _contact_or_404(contact_id: int) -> Contact:
     contact = services.lookup_contact(contact_id, include_notes=current_user.is_staff)
     if contact is None:
@@ -282,7 +278,7 @@ class ContactCollection(MethodView):
                 _data(args), PostingData(**posting) if posting else None
             )
         except ValidationError as error:
-            _invalid(error)
+            invalid(error.errors)
         return contact_json(services.lookup_contact(contact.id), include_notes=True)  # type: ignore[arg-type]
 
 
@@ -306,15 +302,11 @@ class ContactItem(MethodView):
         """Change some values of a contact; `version` is the one the client last read."""
         contact = _contact_or_404(contact_id)
         version = args.pop("version")
-        try:
-            services.save_contact(contact, _data(args, contact), version)
-        except ValidationError as error:
-            _invalid(error)
-        except ConflictError as conflict:
-            return conflict_response(
-                conflict, "The contact changed since that version; nothing was saved."
-            )
-        return contact_json(_contact_or_404(contact_id), include_notes=True)
+        conflict = versioned_patch(
+            lambda: services.save_contact(contact, _data(args, contact), version),
+            "The contact changed since that version; nothing was saved.",
+        )
+        return conflict or contact_json(_contact_or_404(contact_id), include_notes=True)
 
     @blp.doc(security=BEARER_SECURITY)
     @blp.response(204)

@@ -231,7 +231,7 @@ def _report_deadlines(
 
 
 def _add_deadlines(rows: list[DialogueRow], today: dt.date) -> None:
-    """Attach each dialogue's related deadlines, in three queries whatever the number of rows."""
+    """Attach each dialogue's related deadlines, in two queries whatever the number of rows."""
     if not rows:
         return
     state_ids = sorted({row.state.id for row in rows})
@@ -239,8 +239,10 @@ def _add_deadlines(rows: list[DialogueRow], today: dt.date) -> None:
         (o.state_id, ARTICLE_AREAS[o.article]): o
         for o in db.session.scalars(sa.select(Obligation).where(Obligation.state_id.in_(state_ids)))
     }
+    # Only the States of the rows on transparency owe the reports shown: theirs are enough.
+    transparency = {row.state for row in rows if row.area.slug == TRANSPARENCY}
     reports: dict[int, list[article_services.DueReport]] = {}
-    for report in article_services.all_expected_reports(today):
+    for report in article_services.all_expected_reports(today, transparency):
         reports.setdefault(report.state.id, []).append(report)
     for row in rows:
         obligation = by_area.get((row.state.id, row.area.slug))

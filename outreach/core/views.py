@@ -29,9 +29,9 @@ def dialogue_url(dialogue_id: int) -> str:
     )
 
 
-def _state_link() -> object:
-    prefix = url_for("directory.state_detail", iso3="XXX").removesuffix("XXX")
-    return lambda state: prefix + state.iso3
+def _state_href() -> str:
+    """A State page's address but its code: one url_for for the map's and the list's links."""
+    return url_for("directory.state_detail", iso3="XXX").removesuffix("XXX")
 
 
 @bp.route("/")
@@ -41,14 +41,19 @@ def home() -> str:
     states = services.all_states()
     counts = services.counts_of(states)
     years = services.consents_by_year(states)
+    state_href = _state_href()
     values = {
         "counts": counts,
         "total": len(states),
         "manifest": manifest(),
         "world_map": render_world_map(
-            states, title_id="home-map-title", link=_state_link(), table_href="#map-table"
+            states,
+            title_id="home-map-title",
+            link=lambda state: state_href + state.iso3,
+            table_href="#map-table",
         ),
         "states": states,
+        "state_href": state_href,
         "today": today,
         "dialogue_url": dialogue_url,
         "urls": {
@@ -64,6 +69,6 @@ def home() -> str:
             years=years,
             consent_types=types_used(years),
             chart=render_consent_chart(years, title_id="chart-title"),
-            panels=services.staff_panels(current_user, today),
+            panels=services.staff_panels(current_user, today, states),
         )
     return render_template("core/home.html", **values)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -52,11 +52,21 @@ def status_label(status: CcmStatus, count: int) -> str:
     return LEGEND_PLURALS[status] if count != 1 and status in LEGEND_PLURALS else status.label
 
 
-def _shape(state: Any, entry: dict[str, Any], href: str | None) -> str:
-    status = state.ccm_status
-    title = f"<title>{escape(state.name)}: {escape(status.label)}</title>"
+class Place(NamedTuple):
+    """What the map shows of one State: where, who, its status and, on signed-in pages, its link."""
+
+    m49_code: str
+    iso3: str
+    name: str
+    status: CcmStatus
+    href: str | None
+
+
+def _shape(place: Place, entry: dict[str, Any]) -> str:
+    status = place.status
+    title = f"<title>{escape(place.name)}: {escape(status.label)}</title>"
     common = (
-        f'class="map-state map-state--{status.value}" data-iso3="{escape(state.iso3)}" '
+        f'class="map-state map-state--{status.value}" data-iso3="{escape(place.iso3)}" '
         f'fill="{STATUS_COLOURS[status]}"'
     )
     if entry.get("marker"):
@@ -64,10 +74,10 @@ def _shape(state: Any, entry: dict[str, Any], href: str | None) -> str:
         shape = f'<circle {common} cx="{x}" cy="{y}" r="{MARKER_RADIUS}">{title}</circle>'
     else:
         shape = f'<path {common} d="{entry["d"]}">{title}</path>'
-    if href is None:
+    if place.href is None:
         return shape
     # Not a tab stop: keyboard users have the list of States instead of 197 links in a row.
-    return f'<a href="{escape(href)}" tabindex="-1">{shape}</a>'
+    return f'<a href="{escape(place.href)}" tabindex="-1">{shape}</a>'
 
 
 def _legend(counts: Counter[CcmStatus], table_href: str | None) -> str:
@@ -105,20 +115,33 @@ def render_world_map(
     """A figure: the map (each State a shape or a dot, coloured and named), its legend with the
     counts by status, and a pointer to the same facts as a table. `link(state)` makes each
     State a link, for signed-in pages."""
+    places = tuple(
+        Place(s.m49_code or "", s.iso3, s.name, s.ccm_status, link(s) if link else None)
+        for s in states
+    )
+    return _figure(places, title_id, link is not None, table_href)
+
+
+@lru_cache(maxsize=8)
+def _figure(
+    places: tuple[Place, ...], title_id: str, linked: bool, table_href: str | None
+) -> Markup:
+    """The figure of these places, written once per process for each set of them: names and
+    statuses rarely change, while writing hundreds of shapes on every page view is slow."""
     data = map_data()
     shapes, markers = [], []
     counts: Counter[CcmStatus] = Counter()
-    for state in states:
-        entry = data["states"].get(state.m49_code or "")
+    for place in places:
+        entry = data["states"].get(place.m49_code)
         if entry is None:
             continue
-        counts[state.ccm_status] += 1
+        counts[place.status] += 1
         target = markers if entry.get("marker") else shapes
-        target.append(_shape(state, entry, link(state) if link else None))
+        target.append(_shape(place, entry))
     title = "World map of the States by their status towards the Convention on Cluster Munitions"
     # An image whose parts are links would hide them from assistive technologies: a map of
     # links is a group of them instead, each named by its title.
-    role = "group" if link else "img"
+    role = "group" if linked else "img"
     svg = (
         f'<svg class="world-map__svg" viewBox="0 0 {data["width"]} {data["height"]}" '
         f'role="{role}" aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'

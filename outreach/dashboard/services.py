@@ -14,8 +14,12 @@ from sqlalchemy.orm import joinedload
 from outreach.dialogues.models import Dialogue, DialogueStatus
 from outreach.dialogues.services import last_contacts, stale_before, visible_dialogues
 from outreach.extensions import db
-from outreach.interactions.models import FollowUp, Interaction
-from outreach.interactions.services import my_followups, visible_interactions
+from outreach.interactions.models import FollowUp
+from outreach.interactions.services import (
+    followup_counts,
+    most_overdue_followups,
+    visible_followup_condition,
+)
 from outreach.reference.models import CcmStatus, ConsentType, State
 
 STALE_SHOWN = 10
@@ -108,33 +112,33 @@ class StaleDialogue:
 
 def stale_dialogues(user: Any, today: dt.date, limit: int = STALE_SHOWN) -> tuple[int, list]:
     """How many open dialogues the user may see have had no contact the user may see for N
-    days, and the `limit` stalest (never contacted first). Two queries."""
+    days, and the `limit` stalest (never contacted first). Two queries: every stale one's last
+    contact (the costly part, run once), then the dialogues shown."""
     last = last_contacts(user)
-    query = (
+    stale = db.session.execute(
         visible_dialogues(user)
         .outerjoin(last, last.c.dialogue_id == Dialogue.id)
         .where(Dialogue.status != DialogueStatus.CONCLUDED)
         .where(sa.or_(last.c.last_contact.is_(None), last.c.last_contact < stale_before(today)))
-    )
-    total = db.session.scalar(query.with_only_columns(sa.func.count(Dialogue.id)).order_by(None))
-    rows = db.session.execute(
-        query.add_columns(last.c.last_contact)
-        .options(joinedload(Dialogue.state), joinedload(Dialogue.area))
+        .with_only_columns(Dialogue.id, last.c.last_contact)
         .order_by(
             last.c.last_contact.is_not(None), last.c.last_contact, Dialogue.id
         )  # never contacted first, then the oldest contact
-        .limit(limit)
     ).all()
-    return total or 0, [StaleDialogue(dialogue, contact) for dialogue, contact in rows]
+    shown = stale[:limit]
+    query = (
+        sa.select(Dialogue)
+        .where(Dialogue.id.in_([row.id for row in shown]))
+        .options(joinedload(Dialogue.state), joinedload(Dialogue.area))
+    )
+    dialogues = {dialogue.id: dialogue for dialogue in db.session.scalars(query)}
+    return len(stale), [StaleDialogue(dialogues[row.id], row.last_contact) for row in shown]
 
 
 def team_overdue_count(user: Any, today: dt.date) -> int:
     """Open follow-ups of anyone, past their due date (those on interactions the user may see)."""
-    visible_ids = visible_interactions(user).with_only_columns(Interaction.id)
     query = sa.select(sa.func.count(FollowUp.id)).where(
-        FollowUp.done_at.is_(None),
-        FollowUp.due_on < today,
-        sa.or_(FollowUp.interaction_id.is_(None), FollowUp.interaction_id.in_(visible_ids)),
+        FollowUp.done_at.is_(None), FollowUp.due_on < today, visible_followup_condition(user)
     )
     return db.session.scalar(query) or 0
 
@@ -145,7 +149,7 @@ class StaffPanels:
 
     my_overdue: list[FollowUp]
     my_overdue_total: int
-    my_due_this_week: list[FollowUp]
+    my_due_this_week: int
     team_overdue: int
     stale_total: int
     stale: list[StaleDialogue]
@@ -155,18 +159,19 @@ class StaffPanels:
     overdue_reports_total: int
 
 
-def staff_panels(user: Any, today: dt.date) -> StaffPanels:
-    """Everything the staff dashboard lists below the map, in a fixed number of queries."""
+def staff_panels(user: Any, today: dt.date, states: list[State] | None = None) -> StaffPanels:
+    """Everything the staff dashboard lists below the map, in a fixed number of queries;
+    `states`, every State already loaded, spares loading the States Parties again."""
     from outreach.obligations.services import overdue_reports, upcoming_deadlines
 
-    mine = my_followups(user, today, within_week=True)
+    overdue_total, due_this_week = followup_counts(user, today)
     stale_total, stale = stale_dialogues(user, today)
     deadlines = upcoming_deadlines(today, months=24)
-    reports = overdue_reports(today)
+    reports = overdue_reports(today, states)
     return StaffPanels(
-        my_overdue=mine.overdue[:FOLLOWUPS_SHOWN],
-        my_overdue_total=len(mine.overdue),
-        my_due_this_week=mine.this_week,
+        my_overdue=most_overdue_followups(user, today, FOLLOWUPS_SHOWN),
+        my_overdue_total=overdue_total,
+        my_due_this_week=due_this_week,
         team_overdue=team_overdue_count(user, today),
         stale_total=stale_total,
         stale=stale,

@@ -16,15 +16,14 @@ from outreach.api.schemas import (
     NO_NUL,
     ConflictSchema,
     PageArgsSchema,
-    conflict_response,
     error_answers,
+    invalid,
     page_schema,
     text_arg,
+    versioned_patch,
 )
 from outreach.dialogues import services
 from outreach.dialogues.models import Dialogue, DialogueEvent, DialogueStatus
-from outreach.directory.errors import ConflictError, ValidationError
-from outreach.extensions import db
 from outreach.organisations.services import state_by_iso3
 
 blp = token_blueprint(
@@ -208,12 +207,6 @@ def _detail(dialogue_id: int) -> dict[str, Any]:
     return _item(dialogue, last_contact, services.is_stale(dialogue, last_contact), history=True)
 
 
-def _invalid(errors: dict[str, str]) -> None:
-    """422 with a message for each field (the service's field names are the API's)."""
-    db.session.rollback()
-    abort(422, messages={"json": {name: [message] for name, message in errors.items()}})
-
-
 @blp.route("/dialogues")
 class DialogueCollection(MethodView):
     """Dialogues."""
@@ -257,7 +250,7 @@ class DialogueCollection(MethodView):
         if area is None:
             errors["area"] = "No thematic area has this slug."
         if errors:
-            _invalid(errors)
+            invalid(errors)
         dialogue, created = services.open_dialogue(state, area, current_user)
         return _detail(dialogue.id), 201 if created else 200
 
@@ -290,12 +283,8 @@ class DialogueItem(MethodView):
             data.next_step_due = values["next_step_due"]
         if "responsible" in values:
             data.responsible_ids = values["responsible"] or []
-        try:
-            services.update_dialogue(dialogue, data, values["version"], current_user)
-        except ValidationError as error:
-            _invalid(error.errors)
-        except ConflictError as error:
-            return conflict_response(
-                error, "Someone else changed this dialogue since your version; nothing was saved."
-            )
-        return _detail(dialogue_id)
+        conflict = versioned_patch(
+            lambda: services.update_dialogue(dialogue, data, values["version"], current_user),
+            "Someone else changed this dialogue since your version; nothing was saved.",
+        )
+        return conflict or _detail(dialogue_id)

@@ -19,13 +19,14 @@ from outreach.api.schemas import (
     ConflictSchema,
     ErrorSchema,
     PageArgsSchema,
-    conflict_response,
     error_answers,
+    invalid,
     page_schema,
     text_arg,
+    versioned_patch,
 )
 from outreach.auth.models import Role, User
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.extensions import db
 from outreach.interactions import services
 from outreach.interactions.models import FollowUp, Interaction, InteractionKind, Sensitivity
@@ -199,12 +200,6 @@ ERROR_ANSWERS = {
 _alt_responses = error_answers(blp, ERROR_ANSWERS)
 
 
-def _invalid(errors: dict[str, str]) -> None:
-    """422 with a message for each field."""
-    db.session.rollback()
-    abort(422, messages={"json": {name: [message] for name, message in errors.items()}})
-
-
 def _found(interaction_id: int) -> Interaction:
     interaction = services.get_interaction(interaction_id, current_user)
     if interaction is None:
@@ -218,7 +213,7 @@ def _state_ids(codes: list[str], field: str = "states") -> list[int]:
     found = {row.iso3: row.id for row in rows}
     unknown = sorted(wanted - set(found))
     if unknown:
-        _invalid({field: f"Unknown State code: {', '.join(unknown)}."})
+        invalid({field: f"Unknown State code: {', '.join(unknown)}."})
     return list(found.values())
 
 
@@ -230,7 +225,7 @@ def _area_ids(slugs: list[str]) -> list[int]:
     found = {row.slug: row.id for row in rows}
     unknown = sorted(wanted - set(found))
     if unknown:
-        _invalid({"areas": f"Unknown thematic area: {', '.join(unknown)}."})
+        invalid({"areas": f"Unknown thematic area: {', '.join(unknown)}."})
     return list(found.values())
 
 
@@ -273,13 +268,16 @@ def _filters(args: dict[str, Any]) -> services.InteractionFilters:
     )
 
 
+# The API names the follow-up of an interaction as one field.
+INTERACTION_ERRORS = {
+    "followup_description": "followup",
+    "followup_owner": "followup",
+    "followup_due_on": "followup",
+}
+
+
 def _interaction_errors(error: ValidationError) -> dict[str, str]:
-    names = {
-        "followup_description": "followup",
-        "followup_owner": "followup",
-        "followup_due_on": "followup",
-    }
-    return {names.get(k, k): v for k, v in error.errors.items()}
+    return {INTERACTION_ERRORS.get(k, k): v for k, v in error.errors.items()}
 
 
 @blp.route("/interactions")
@@ -320,7 +318,7 @@ class InteractionCollection(MethodView):
         try:
             interaction = services.log_interaction(data)
         except ValidationError as error:
-            _invalid(_interaction_errors(error))
+            invalid(_interaction_errors(error))
         return _found(interaction.id)
 
 
@@ -346,16 +344,12 @@ class InteractionItem(MethodView):
         """Change some values of an interaction (staff), given the version you read."""
         interaction = _found(interaction_id)
         data = _interaction_data(values, services.data_of(interaction))
-        try:
-            services.update_interaction(interaction, data, values["version"])
-        except ValidationError as error:
-            _invalid(_interaction_errors(error))
-        except ConflictError as error:
-            return conflict_response(
-                error,
-                "Someone else changed this interaction since your version; nothing was saved.",
-            )
-        return _found(interaction_id)
+        conflict = versioned_patch(
+            lambda: services.update_interaction(interaction, data, values["version"]),
+            "Someone else changed this interaction since your version; nothing was saved.",
+            INTERACTION_ERRORS,
+        )
+        return conflict or _found(interaction_id)
 
 
 # --- Follow-ups ---
@@ -462,7 +456,7 @@ def _check_owner(owner_id: int | None, field: str) -> None:
     """An owner must be an active staff member or administrator."""
     owner = db.session.get(User, owner_id) if owner_id else None
     if owner is None or not owner.active or owner.role not in (Role.STAFF, Role.ADMIN):
-        _invalid({field: "Choose an active ISU staff member."})
+        invalid({field: "Choose an active ISU staff member."})
 
 
 def _followup(followup_id: int) -> FollowUp:
@@ -473,7 +467,7 @@ def _followup(followup_id: int) -> FollowUp:
 
 
 def _followup_invalid(error: ValidationError) -> None:
-    _invalid({FOLLOWUP_ERRORS.get(k, k): v for k, v in error.errors.items()})
+    invalid({FOLLOWUP_ERRORS.get(k, k): v for k, v in error.errors.items()})
 
 
 @blp.route("/followups")

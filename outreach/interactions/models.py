@@ -84,6 +84,8 @@ class Interaction(Audited, Timestamps, db.Model):
         value_enum(Sensitivity, 20), default=Sensitivity.NORMAL
     )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Subject, summary and outcome folded (lower case, no accents): what the list searches.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default=sa.text("''"))
     version: Mapped[int] = mapped_column(default=1)
 
     states = relationship("State", secondary=interaction_state, order_by="State.name")
@@ -102,6 +104,7 @@ class Interaction(Audited, Timestamps, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    __audit_exclude__ = frozenset({"search_text"})  # a copy of audited fields
 
     @property
     def is_confidential(self) -> bool:

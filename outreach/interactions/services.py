@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import nh3
 import sqlalchemy as sa
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from outreach.audit.services import record
 from outreach.db import utcnow
@@ -20,7 +20,7 @@ from outreach.dialogues.models import Dialogue
 from outreach.directory.errors import ValidationError
 from outreach.directory.lists import Page, paginate
 from outreach.directory.models import Contact, Organisation
-from outreach.directory.search import fold
+from outreach.directory.search import matches, search_text
 from outreach.directory.versions import check_version, commit_or_conflict
 from outreach.extensions import db
 from outreach.interactions.models import (
@@ -50,14 +50,16 @@ def visible_interactions(user: Any) -> sa.Select[tuple[Interaction]]:
 
 
 def _links() -> list[Any]:
+    """Loader options of every link of an interaction (a dialogue with what its title needs)."""
     return [
         selectinload(Interaction.states),
         selectinload(Interaction.organisations),
         selectinload(Interaction.contacts),
         selectinload(Interaction.staff),
         selectinload(Interaction.areas),
-        selectinload(Interaction.dialogues).selectinload(Dialogue.state),
-        selectinload(Interaction.dialogues).selectinload(Dialogue.area),
+        selectinload(Interaction.dialogues).options(
+            joinedload(Dialogue.state), joinedload(Dialogue.area)
+        ),
     ]
 
 
@@ -127,14 +129,17 @@ def _clean(data: InteractionData) -> dict[str, Any]:
         errors["occurred_on"] = "Give the date."
     if errors:
         raise ValidationError(errors)
+    summary = (data.summary or "").replace("\x00", "").strip()
+    outcome = (data.outcome or "").replace("\x00", "").strip()
     return {
         "kind": InteractionKind(data.kind),
         "occurred_on": data.occurred_on,
         "occurred_at_time": data.occurred_at_time,
         "subject": subject,
-        "summary": (data.summary or "").replace("\x00", "").strip(),
-        "outcome": (data.outcome or "").replace("\x00", "").strip(),
+        "summary": summary,
+        "outcome": outcome,
         "sensitivity": Sensitivity.CONFIDENTIAL if data.confidential else Sensitivity.NORMAL,
+        "search_text": search_text(subject, summary, outcome),
     }
 
 
@@ -387,12 +392,19 @@ class MyFollowUps:
     later: list[FollowUp]
 
 
+def visible_followup_condition(user: Any) -> sa.ColumnElement[bool]:
+    """Follow-ups whose interaction (if any) the user may see, as a condition."""
+    visible = visible_interactions(user)
+    if visible.whereclause is None:
+        # The user reads every interaction: no need to list them all in a subquery.
+        return sa.true()
+    visible_ids = visible.with_only_columns(Interaction.id)
+    return sa.or_(FollowUp.interaction_id.is_(None), FollowUp.interaction_id.in_(visible_ids))
+
+
 def _visible_followups(user: Any) -> sa.Select[tuple[FollowUp]]:
     """Follow-ups whose interaction (if any) the user may see."""
-    visible_ids = visible_interactions(user).with_only_columns(Interaction.id)
-    return sa.select(FollowUp).where(
-        sa.or_(FollowUp.interaction_id.is_(None), FollowUp.interaction_id.in_(visible_ids))
-    )
+    return sa.select(FollowUp).where(visible_followup_condition(user))
 
 
 def followup_options() -> list[Any]:
@@ -428,6 +440,31 @@ def my_followups(
     )
 
 
+def followup_counts(user: Any, today: dt.date) -> tuple[int, int]:
+    """How many of the user's open follow-ups are overdue, and how many more are due within
+    seven days (one query)."""
+    week_end = today + dt.timedelta(days=7)
+    overdue = sa.func.count(FollowUp.id).filter(FollowUp.due_on < today)
+    this_week = sa.func.count(FollowUp.id).filter(FollowUp.due_on >= today)
+    query = _visible_followups(user).where(
+        FollowUp.owner_id == user.id, FollowUp.done_at.is_(None), FollowUp.due_on <= week_end
+    )
+    counts = db.session.execute(query.with_only_columns(overdue, this_week)).one()
+    return counts[0] or 0, counts[1] or 0
+
+
+def most_overdue_followups(user: Any, today: dt.date, limit: int) -> list[FollowUp]:
+    """The user's `limit` open follow-ups longest overdue, with what they are about."""
+    query = (
+        _visible_followups(user)
+        .where(FollowUp.owner_id == user.id, FollowUp.done_at.is_(None), FollowUp.due_on < today)
+        .options(joinedload(FollowUp.interaction), joinedload(FollowUp.state))
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def urgent_followup_count(user: Any, today: dt.date | None = None) -> int:
     """How many of the user's open follow-ups are overdue or due within seven days."""
     week_end = (today or dt.date.today()) + dt.timedelta(days=7)
@@ -448,17 +485,26 @@ TIMELINE_LINKS = {
 }
 
 
-def timeline_for(kind: str, record_id: int, user: Any, page: int = 1) -> Page:
-    """The interactions of a State, organisation or contact the user may see, newest first."""
+def _timeline_query(kind: str, record_id: int, user: Any) -> sa.Select[tuple[Interaction]]:
     table, column = TIMELINE_LINKS[kind]
     linked = sa.select(table.c.interaction_id).where(table.c[column] == record_id)
-    query = (
+    return (
         visible_interactions(user)
         .where(Interaction.id.in_(linked))
-        .options(*_links())
         .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
     )
+
+
+def timeline_for(kind: str, record_id: int, user: Any, page: int = 1) -> Page:
+    """The interactions of a State, organisation or contact the user may see, newest first."""
+    query = _timeline_query(kind, record_id, user).options(*_links())
     return paginate(query, max(1, page), TIMELINE_PER_PAGE)
+
+
+def timeline_page(kind: str, record_id: int, user: Any, page: int = 1) -> Page:
+    """`timeline_for` as the timeline shows it: each item a ListedInteraction with whom."""
+    found = paginate(_timeline_query(kind, record_id, user), max(1, page), TIMELINE_PER_PAGE)
+    return _listed(found, user, ("states", "organisations", "contacts"))
 
 
 def find_followups(
@@ -504,8 +550,12 @@ def _linked(table: sa.Table, column: str, value: Any) -> sa.Select[Any]:
 
 
 def interactions_query(filters: InteractionFilters, user: Any) -> sa.Select[tuple[Interaction]]:
-    """The visible interactions matching every filter except the text search."""
+    """The visible interactions matching every filter and every word of the search, which is
+    found in the subject, summary and outcome ignoring case and accents (their folded copy)."""
     query = visible_interactions(user)
+    found = matches(Interaction.search_text, filters.q)
+    if found is not None:
+        query = query.where(found)
     if filters.kind is not None:
         query = query.where(Interaction.kind == filters.kind)
     if filters.state_iso3:
@@ -533,68 +583,87 @@ def interactions_query(filters: InteractionFilters, user: Any) -> sa.Select[tupl
 NEWEST_FIRST = (Interaction.occurred_on.desc(), Interaction.id.desc())
 
 
-def _searched_ids(query: sa.Select[Any], q: str) -> list[int]:
-    """Ids, newest first, of the interactions whose subject, summary and outcome hold every
-    word of `q`, ignoring case and accents. The texts are folded here rather than in SQL,
-    which has no portable accent folding (and interactions keep no folded copy)."""
-    words = fold(q).split()[:10]
-    rows = db.session.execute(
-        query.with_only_columns(
-            Interaction.id, Interaction.subject, Interaction.summary, Interaction.outcome
-        ).order_by(*NEWEST_FIRST)
-    )
-    return [
-        row.id
-        for row in rows
-        if all(w in fold(f"{row.subject}\n{row.summary}\n{row.outcome}") for w in words)
-    ]
-
-
-def _load(ids: Sequence[int]) -> list[Interaction]:
-    """The interactions with these ids, in this order, with everything a row shows."""
-    found: dict[int, Interaction] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = sa.select(Interaction).where(Interaction.id.in_(chunk)).options(*_links())
-        found.update((i.id, i) for i in db.session.scalars(query))
-    return [found[i] for i in ids if i in found]
-
-
 def find_interactions(
     filters: InteractionFilters, user: Any, page: int = 1, per_page: int = 50
 ) -> Page:
     """One page of the visible interactions matching the filters, newest first."""
-    query = interactions_query(filters, user)
-    if not fold(filters.q):
-        return paginate(query.options(*_links()).order_by(*NEWEST_FIRST), page, per_page)
-    ids = _searched_ids(query, filters.q or "")
-    start = (page - 1) * per_page
-    page_ids = ids[start : start + per_page]
-    return Page(
-        items=_load(page_ids),
-        total=len(ids),
-        page=page,
-        per_page=per_page,
-        ids_on_page=list(page_ids),
+    query = interactions_query(filters, user).options(*_links()).order_by(*NEWEST_FIRST)
+    return paginate(query, page, per_page)
+
+
+@dataclass(frozen=True)
+class ListedInteraction:
+    """An interaction as a list or a timeline shows it: with whom, on which areas, and the
+    dialogues the reader may see (those links a page does not show are left empty)."""
+
+    interaction: Interaction
+    states: list[State] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    areas: list[ThematicArea] = field(default_factory=list)
+    dialogues: list[Dialogue] = field(default_factory=list)
+
+
+def _linked_records(name: str, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """{interaction id: its linked records} through the `name` relationship, in its order.
+    One query of the linked rows alone: filling each interaction's collection instead costs
+    more than the query itself on a page of fifty."""
+    if not ids:
+        return {}
+    link = Interaction.__mapper__.relationships[name]
+    target = link.mapper.class_
+    query = (
+        sa.select(link.secondary.c.interaction_id, target)
+        .join(target, link.secondaryjoin)
+        .where(link.secondary.c.interaction_id.in_(ids))
+        .order_by(*(link.order_by or ()))
     )
+    if target is Dialogue:
+        query = query.options(joinedload(Dialogue.state), joinedload(Dialogue.area))
+    found: dict[int, list[Any]] = {}
+    for interaction_id, linked in db.session.execute(query):
+        found.setdefault(interaction_id, []).append(linked)
+    return found
+
+
+def _listed(found: Page, user: Any, names: Sequence[str]) -> Page:
+    """The page with each interaction as a ListedInteraction holding these links (a query
+    each whatever the number of interactions, none for an empty page)."""
+    links = {name: _linked_records(name, found.ids_on_page) for name in names}
+
+    def listed(interaction: Interaction) -> ListedInteraction:
+        linked = {name: records.get(interaction.id, []) for name, records in links.items()}
+        if "dialogues" in linked:
+            linked["dialogues"] = visible_dialogues_of(linked["dialogues"], user)
+        return ListedInteraction(interaction, **linked)
+
+    return replace(found, items=[listed(interaction) for interaction in found.items])
+
+
+def list_page(filters: InteractionFilters, user: Any, page: int = 1, per_page: int = 50) -> Page:
+    """`find_interactions` as the list shows it: each item a ListedInteraction."""
+    found = paginate(interactions_query(filters, user).order_by(*NEWEST_FIRST), page, per_page)
+    return _listed(found, user, ("states", "organisations", "contacts", "areas", "dialogues"))
 
 
 def interactions_for_export(filters: InteractionFilters, user: Any) -> list[Interaction]:
     """Every visible interaction matching the filters, newest first."""
-    query = interactions_query(filters, user)
-    if fold(filters.q):
-        return _load(_searched_ids(query, filters.q or ""))
-    ids = list(db.session.scalars(query.with_only_columns(Interaction.id).order_by(*NEWEST_FIRST)))
-    return _load(ids)
+    query = interactions_query(filters, user).options(*_links()).order_by(*NEWEST_FIRST)
+    return list(db.session.scalars(query))
+
+
+def visible_dialogues_of(dialogues: Sequence[Dialogue], user: Any) -> list[Dialogue]:
+    """Those of these dialogues the reader may see: staff all, a coordinator those of their
+    areas."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
+        return list(dialogues)
+    area_ids = {area.id for area in getattr(user, "areas", None) or []}
+    return [d for d in dialogues if d.area_id in area_ids]
 
 
 def readable_dialogues(interaction: Interaction, user: Any) -> list[Dialogue]:
-    """The interaction's dialogues the reader may see: staff all, a coordinator those of
-    their areas."""
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
-        return list(interaction.dialogues)
-    area_ids = {area.id for area in getattr(user, "areas", None) or []}
-    return [d for d in interaction.dialogues if d.area_id in area_ids]
+    """The interaction's dialogues the reader may see."""
+    return visible_dialogues_of(interaction.dialogues, user)
 
 
 def plain_text(markdown: str) -> str:

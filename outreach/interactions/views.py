@@ -402,14 +402,13 @@ def interaction_list() -> ResponseReturnValue:
     """Interactions the reader may see, searched, filtered, newest first, paged."""
     form, filters = _filter_form()
     page, per_page = page_numbers(request.args)
-    found = services.find_interactions(filters, current_user, page, per_page)
+    found = services.list_page(filters, current_user, page, per_page)
     return render_template(
         "interactions/interaction_list.html",
         form=form,
         filters=filters,
         page=found,
         export_args=_list_args(),
-        readable_dialogues=services.readable_dialogues,
     )
 
 
@@ -536,7 +535,7 @@ def interaction_timeline(kind: str, record_id: int) -> services.Page:
     """The timeline of a State, organisation or contact for the reader, on the page asked."""
     page = request.args.get("timeline_page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
-    return services.timeline_for(kind, record_id, current_user, number)
+    return services.timeline_page(kind, record_id, current_user, number)
 
 
 @bp.app_template_global()

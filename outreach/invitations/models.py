@@ -68,8 +68,9 @@ class Invitation(Audited, Timestamps, db.Model):
 
     __tablename__ = "invitation"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "contact_id"),)
-    # What people write in their answer stays out of the audit trail (erasure reaches it there).
-    __audit_exclude__ = frozenset({"comments", "sponsorship_note"})
+    # What people write in their answer, and the ISU's note on their sponsorship request, stay
+    # out of the audit trail (erasure reaches them here).
+    __audit_exclude__ = frozenset({"comments", "sponsorship_note", "sponsorship_decision_note"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -92,6 +93,8 @@ class Invitation(Audited, Timestamps, db.Model):
     sponsorship_decided_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
+    # What the ISU says with its decision (the requester's own words are in sponsorship_note).
+    sponsorship_decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     attended: Mapped[bool | None]
     # The meeting SEQUENCE last sent to this invitee (None: not sent yet).
     sent_sequence: Mapped[int | None]

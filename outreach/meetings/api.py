@@ -14,12 +14,12 @@ from outreach.api.schemas import (
     ConflictSchema,
     ErrorSchema,
     PageArgsSchema,
-    conflict_response,
     error_answers,
+    invalid,
     page_schema,
+    versioned_patch,
 )
-from outreach.directory.errors import ConflictError, ValidationError
-from outreach.extensions import db
+from outreach.directory.errors import ValidationError
 from outreach.meetings import services
 from outreach.meetings.models import Meeting, MeetingKind, MeetingStatus
 
@@ -174,11 +174,6 @@ def _data(values: dict[str, Any], base: services.MeetingData) -> services.Meetin
     return services.MeetingData(**merged)
 
 
-def _invalid(error: ValidationError) -> None:
-    db.session.rollback()
-    abort(422, messages={"json": {name: [message] for name, message in error.errors.items()}})
-
-
 @blp.route("/meetings")
 class MeetingCollection(MethodView):
     """Meetings."""
@@ -211,7 +206,7 @@ class MeetingCollection(MethodView):
                 _data(values, services.MeetingData(kind="", title=""))
             )
         except ValidationError as error:
-            _invalid(error)
+            invalid(error.errors)
         return _found(meeting.id)
 
 
@@ -237,15 +232,13 @@ class MeetingItem(MethodView):
         """Change some values of a meeting (staff), given the version you read; a change of time,
         place or online link of a scheduled meeting moves its sequence on."""
         meeting = _found(meeting_id)
-        try:
-            services.update_meeting(
+        conflict = versioned_patch(
+            lambda: services.update_meeting(
                 meeting, _data(values, services.data_of(meeting)), values["version"]
-            )
-        except ValidationError as error:
-            _invalid(error)
-        except ConflictError as error:
-            return conflict_response(error, CONFLICT)
-        return _found(meeting_id)
+            ),
+            CONFLICT,
+        )
+        return conflict or _found(meeting_id)
 
 
 @blp.route("/meetings/<int(max=2147483647):meeting_id>/cancel")
@@ -261,10 +254,7 @@ class MeetingCancel(MethodView):
     def post(self, values: dict[str, Any], meeting_id: int) -> Any:
         """Cancel a meeting (staff): status cancelled, sequence one higher."""
         meeting = _found(meeting_id)
-        try:
-            services.cancel_meeting(meeting, values.get("version"))
-        except ValidationError as error:
-            _invalid(error)
-        except ConflictError as error:
-            return conflict_response(error, CONFLICT)
-        return _found(meeting_id)
+        conflict = versioned_patch(
+            lambda: services.cancel_meeting(meeting, values.get("version")), CONFLICT
+        )
+        return conflict or _found(meeting_id)

@@ -17,11 +17,12 @@ from outreach.api.schemas import (
     PageArgsSchema,
     conflict_response,
     error_answers,
+    invalid,
     page_schema,
     text_arg,
+    versioned_patch,
 )
 from outreach.directory.errors import ConflictError, ValidationError
-from outreach.extensions import db
 from outreach.obligations import services
 from outreach.obligations.models import (
     ExtensionStatus,
@@ -210,12 +211,6 @@ ERROR_ANSWERS = {
 _alt_responses = error_answers(blp, ERROR_ANSWERS)
 
 
-def _invalid(error: ValidationError) -> None:
-    """422 with the service's message for each field."""
-    db.session.rollback()
-    abort(422, messages={"json": {name: [message] for name, message in error.errors.items()}})
-
-
 def _found(obligation_id: int) -> Obligation:
     obligation = services.get_obligation(obligation_id)
     if obligation is None:
@@ -283,17 +278,12 @@ class ObligationItem(MethodView):
         current.update({name: value for name, value in values.items() if name in current})
         current["source"] = current["source"] or ""
         current["notes"] = current["notes"] or ""
-        try:
-            services.update_obligation(
-                obligation, services.ObligationData(**current), values["version"]
-            )
-        except ValidationError as error:
-            _invalid(error)
-        except ConflictError as error:
-            return conflict_response(
-                error, "Someone else changed this obligation since your version; nothing was saved."
-            )
-        return _found(obligation_id)
+        data = services.ObligationData(**current)
+        conflict = versioned_patch(
+            lambda: services.update_obligation(obligation, data, values["version"]),
+            "Someone else changed this obligation since your version; nothing was saved.",
+        )
+        return conflict or _found(obligation_id)
 
 
 @blp.route(f"/obligations/<int(max={MAX_ID}):obligation_id>/extension-requests")
@@ -320,7 +310,7 @@ class ExtensionCollection(MethodView):
         try:
             services.add_extension_request(obligation, data)
         except ValidationError as error:
-            _invalid(error)
+            invalid(error.errors)
         return _found(obligation_id)
 
 
@@ -363,7 +353,7 @@ class ReportCollection(MethodView):
         try:
             report = services.record_report(state, data, values.get("version"))
         except ValidationError as error:
-            _invalid(error)
+            invalid(error.errors)
         except ConflictError as error:
             return conflict_response(
                 error, "Someone else changed this report since your version; nothing was saved."

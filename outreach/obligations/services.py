@@ -178,31 +178,51 @@ def expected_reports(state: State, today: dt.date | None = None) -> list[DueRepo
     return _due_reports(state, recorded, _today(today), tracked_from())
 
 
-def all_expected_reports(today: dt.date | None = None) -> list[DueReport]:
-    """Every State Party's expected reports, newest first, then by State (two queries)."""
+def _states_parties(states: Iterable[State] | None) -> list[State]:
+    """The States Parties in force among `states`, or all of them (one query) when not given."""
+    if states is not None:
+        return [
+            s
+            for s in states
+            if s.ccm_status == CcmStatus.STATE_PARTY and s.entry_into_force_date is not None
+        ]
+    return list(
+        db.session.scalars(
+            sa.select(State)
+            .where(State.ccm_status == CcmStatus.STATE_PARTY)
+            .where(State.entry_into_force_date.is_not(None))
+        )
+    )
+
+
+def all_expected_reports(
+    today: dt.date | None = None, states: Iterable[State] | None = None
+) -> list[DueReport]:
+    """Every State Party's expected reports, newest first, then by State (two queries); or
+    those of the States Parties among `states`, already loaded (one query)."""
     today = _today(today)
     first_year = tracked_from()
-    states = db.session.scalars(
-        sa.select(State)
-        .where(State.ccm_status == CcmStatus.STATE_PARTY)
-        .where(State.entry_into_force_date.is_not(None))
-        .order_by(State.name)
-    ).all()
+    parties = _states_parties(states)
+    query = sa.select(Article7Report)
+    if states is not None:
+        query = query.where(Article7Report.state_id.in_([s.id for s in parties]))
     recorded: dict[int, list[Article7Report]] = {}
-    for report in db.session.scalars(sa.select(Article7Report)):
+    for report in db.session.scalars(query):
         recorded.setdefault(report.state_id, []).append(report)
     reports = []
-    for state in states:
+    for state in parties:
         reports += _due_reports(state, recorded.get(state.id, []), today, first_year)
     reports.sort(key=lambda d: d.state.name)
     reports.sort(key=lambda d: d.due_on, reverse=True)
     return reports
 
 
-def overdue_reports(today: dt.date | None = None) -> list[DueReport]:
-    """Every tracked report due and not received, across States Parties (constant number of
-    queries), oldest due first."""
-    late = [r for r in all_expected_reports(today) if r.overdue]
+def overdue_reports(
+    today: dt.date | None = None, states: Iterable[State] | None = None
+) -> list[DueReport]:
+    """Every tracked report due and not received, across States Parties (or those among
+    `states`, already loaded), oldest due first, in a constant number of queries."""
+    late = [r for r in all_expected_reports(today, states) if r.overdue]
     return sorted(late, key=lambda d: (d.due_on, d.state.name))
 
 

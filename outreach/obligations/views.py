@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -65,12 +75,30 @@ def _today() -> dt.date:
 # --- The one-click dialogue -----------------------------------------------------------------------
 
 
+def _state_url(endpoint: str, iso3: str, **values: Any) -> str:
+    """url_for(endpoint, iso3=iso3, **values), built once per request for all States: a page of
+    deadlines has a hundred links and buttons of each kind."""
+    around = g.setdefault("state_urls", {})
+    key = (endpoint, *sorted(values.items()))
+    if key not in around:
+        before, _, after = url_for(endpoint, iso3="XXX", **values).rpartition("XXX")
+        around[key] = (before, after)
+    before, after = around[key]
+    return before + iso3 + after
+
+
 @bp.app_template_global()
 def dialogue_open_url(iso3: str) -> str:
     """Where the one-click 'Open dialogue' button posts."""
     if "dialogues.dialogue_open" in current_app.view_functions:
-        return url_for("dialogues.dialogue_open", iso3=iso3)
+        return _state_url("dialogues.dialogue_open", iso3)
     return f"/states/{iso3}/dialogues"
+
+
+@bp.app_template_global()
+def report_record_url(iso3: str, year: int, kind: str) -> str:
+    """Where the receipt of a State's Article 7 report is recorded."""
+    return _state_url("obligations.report_record", iso3, year=year, kind=kind)
 
 
 @bp.app_template_global()

@@ -14,14 +14,14 @@ from outreach.api.schemas import (
     ConflictSchema,
     ErrorSchema,
     PageArgsSchema,
-    conflict_response,
     error_answers,
+    invalid,
     page_schema,
+    versioned_patch,
 )
-from outreach.directory.errors import ConflictError, ValidationError
+from outreach.directory.errors import ValidationError
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.directory.tags import split_labels
-from outreach.extensions import db
 from outreach.organisations import services
 from outreach.reference.models import CcmStatus
 
@@ -164,12 +164,6 @@ def _data(values: dict[str, Any], base: services.OrganisationData) -> services.O
     return services.OrganisationData(**merged)
 
 
-def _invalid(error: ValidationError) -> None:
-    """422 with the service's message for each field (its field names are the API's)."""
-    db.session.rollback()
-    abort(422, messages={"json": {name: [message] for name, message in error.errors.items()}})
-
-
 _alt_responses = error_answers(blp, ERROR_ANSWERS)
 
 
@@ -214,7 +208,7 @@ class OrganisationCollection(MethodView):
         try:
             organisation = services.create_organisation(_data(values, base))
         except ValidationError as error:
-            _invalid(error)
+            invalid(error.errors)
         return _found(organisation.id)
 
 
@@ -240,16 +234,11 @@ class OrganisationItem(MethodView):
         """Change some values of an organisation (staff), given the version you read."""
         organisation = _found(organisation_id)
         data = _data(values, services.data_of(organisation))
-        try:
-            services.update_organisation(organisation, data, values["version"])
-        except ValidationError as error:
-            _invalid(error)
-        except ConflictError as error:
-            return conflict_response(
-                error,
-                "Someone else changed this organisation since your version; nothing was saved.",
-            )
-        return _found(organisation_id)
+        conflict = versioned_patch(
+            lambda: services.update_organisation(organisation, data, values["version"]),
+            "Someone else changed this organisation since your version; nothing was saved.",
+        )
+        return conflict or _found(organisation_id)
 
     @blp.doc(security=BEARER_SECURITY)
     @blp.response(200, OrganisationSchema)

@@ -10,9 +10,11 @@ from collections import Counter
 import pytest
 from markupsafe import escape
 
+from outreach.dashboard.map import STATUS_COLOURS
 from outreach.extensions import db
 from outreach.interactions.models import FollowUp
-from tests.dashboard.conftest import map_svg, shapes, states
+from outreach.reference.models import CcmStatus
+from tests.dashboard.conftest import map_svg, shapes, state, states, title_of
 from tests.factories import make_dialogue, make_followup, make_interaction, make_user
 
 TODAY = dt.date.today()
@@ -108,6 +110,21 @@ def test_the_home_map_links_each_state_to_its_page(client, signed_in_staff):
     assert len(drawn) == 197
     assert 'href="/states/FRA"' in html
     assert '<details class="map-table" id="map-table">' in html
+
+
+def test_the_home_map_and_its_list_show_a_new_name_and_status_at_once(client, signed_in_staff):
+    client.get("/")  # the map is drawn once and kept for the same names and statuses
+    indonesia = state("IDN")
+    indonesia.name, indonesia.ccm_status = "Republic of Indonesia", CcmStatus.STATE_PARTY
+    db.session.commit()
+
+    html = client.get("/").get_data(as_text=True)
+
+    drawn = shapes(map_svg(html))["IDN"]
+    assert drawn.get("fill") == STATUS_COLOURS[CcmStatus.STATE_PARTY]
+    assert title_of(drawn) == "Republic of Indonesia: State Party"
+    parties = html.split("States Parties (113)")[1].split("</ul>")[0]
+    assert '<li><a href="/states/IDN">Republic of Indonesia</a></li>' in parties
 
 
 def test_a_coordinators_home_shows_no_follow_ups(client, auth, coordinator, staff):
