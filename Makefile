@@ -27,7 +27,12 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) users ensure-admin
-	@echo "Outreach is at http://$(HOST):$(PORT) (Ctrl+C stops it)."
+	@echo "Outreach is at http://$(HOST):$(PORT) (Ctrl+C stops it and the mail worker)."
+	@# The mail worker runs beside the web server, on the same instance folder and database;
+	@# Ctrl+C stops both; when the web server stops for any reason, the worker is stopped too.
+	@$(FLASK) mail work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'outreach:create_app()'
 
 ## The browser tests drive Debian's chromium; install it when missing and we are root.

@@ -43,26 +43,32 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        if self.sink.drop_after is not None and len(self.messages) >= self.sink.drop_after:
+        dropping = self.sink.drop_after is not None and len(self.messages) >= self.sink.drop_after
+        if dropping or self.sink.drop_next > 0:
+            self.sink.drop_next = max(0, self.sink.drop_next - 1)
             # Hang up without answering, as a server that crashed mid-delivery would.
-            session.transport.close()
+            server.transport.close()
             return "421 closing"
         reply = self.sink.data_replies.pop(0) if self.sink.data_replies else None
         if reply and not reply.startswith("250"):
             return reply
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.messages.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
     """`start()`, `stop()`, `messages`; `rcpt_replies`/`data_replies` are scripted answers
-    ("450 …", "550 …") used one by one; `drop_after = k` hangs up on the (k+1)th message."""
+    ("450 …", "550 …") used one by one; `drop_after = k` hangs up on the (k+1)th message and
+    every one after it; `drop_next = n` hangs up on the next n messages only."""
 
     def __init__(self) -> None:
         self.port = _free_port()
         self.rcpt_replies: list[str] = []
         self.data_replies: list[str] = []
         self.drop_after: int | None = None
+        self.drop_next = 0
         self.handler = _Handler(self)
         self._controller: Controller | None = None
 
