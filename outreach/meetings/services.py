@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,18 @@ from outreach.organisations.services import check_website, normalise_email
 
 # What a calendar must hear about again: a REQUEST with a higher SEQUENCE goes to every invitee.
 CALENDAR_FIELDS = ("starts_at", "ends_at", "venue", "room", "online_url")
+MOVED, CANCELLED = "moved", "cancelled"
+# Called with (meeting, MOVED or CANCELLED) inside the transaction of the change, before its
+# commit, so the messages that tell invitees are queued with it or not at all. The invitations
+# feature adds its function (outreach/invitations/sending.py); meetings import nothing of it.
+CALENDAR_HOOKS: list[Callable[[Meeting, str], None]] = []
+
+
+def _tell_calendars(meeting: Meeting, change: str) -> None:
+    # No autoflush: a stale meeting must fail in commit_or_conflict, as a conflict.
+    with db.session.no_autoflush:
+        for hook in CALENDAR_HOOKS:
+            hook(meeting, change)
 
 
 @dataclass
@@ -204,12 +217,16 @@ def update_meeting(meeting: Meeting, data: MeetingData, expected_version: int | 
     meeting whose time, place or online link changes gets a higher sequence."""
     check_version(meeting, expected_version)
     values = _checked(data, meeting.id)
+    moved = False
     if meeting.status == MeetingStatus.CANCELLED:
         values["status"] = MeetingStatus.CANCELLED  # cancelling is final; copy it to re-plan
     elif meeting.status == MeetingStatus.SCHEDULED and calendar_changed(meeting, values):
         meeting.sequence += 1
+        moved = True
     for name, value in values.items():
         setattr(meeting, name, value)
+    if moved:
+        _tell_calendars(meeting, MOVED)
     commit_or_conflict(meeting, expected_version)
     return meeting
 
@@ -221,6 +238,7 @@ def cancel_meeting(meeting: Meeting, expected_version: int | None = None) -> Mee
         raise ValidationError({"status": "This meeting is cancelled already."})
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
+    _tell_calendars(meeting, CANCELLED)
     commit_or_conflict(meeting, expected_version)
     return meeting
 

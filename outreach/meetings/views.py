@@ -8,12 +8,18 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from outreach.core.access import staff_required
 from outreach.core.forms import form_version, readable_changes, show_errors
 from outreach.directory.errors import ConflictError, ValidationError
 from outreach.extensions import db
+from outreach.invitations import sending
+from outreach.invitations.forms import SendForm
+from outreach.invitations.merge import language_of
+from outreach.invitations.models import Answer
+from outreach.mail.status import queue_health
 from outreach.meetings import services
 from outreach.meetings.forms import (
     COMMON_ZONES,
@@ -81,22 +87,49 @@ def meeting_list() -> str:
     return render_template("meetings/meeting_list.html", form=form, upcoming=upcoming, past=past)
 
 
+# Set by outreach/static/viewer-zone.js from the browser's own zone.
+VIEWER_ZONE_COOKIE = "viewer_tz"
+
+
 def viewer_zone() -> ZoneInfo:
-    """The reader's zone: the `tz` query argument when it names one, else UTC."""
-    try:
-        return services.zone_named(request.args.get("tz", "")[:64])
-    except ValueError:
-        return ZoneInfo("UTC")
+    """The reader's zone: the `tz` query argument, else the zone their browser reported, else
+    UTC (and UTC for anything that names no zone)."""
+    for candidate in (request.args.get("tz"), request.cookies.get(VIEWER_ZONE_COOKIE)):
+        if candidate:
+            try:
+                return services.zone_named(candidate[:64])
+            except ValueError:
+                continue
+    return ZoneInfo("UTC")
+
+
+def _invitations(meeting: Meeting) -> dict[str, Any]:
+    """What staff see of the meeting's invitations (coordinators see none of it)."""
+    if not current_user.is_staff:
+        return {}
+    return {
+        "overview": sending.meeting_overview(meeting),
+        "health": queue_health(),
+        "send_form": SendForm(formdata=None),
+        "send_problem": sending.send_problem(meeting),
+        "language_of": language_of,
+        "Answer": Answer,
+    }
 
 
 @bp.route(f"/meetings/{MEETING}")
 def meeting_detail(meeting_id: int) -> str:
-    """One meeting, its times in its own zone and in the reader's."""
+    """One meeting, its times in its own zone and in the reader's, and for staff its
+    invitations: who, their answers and where each message stands."""
     meeting = _found(meeting_id)
     zone = viewer_zone()
     other = None if zone.key == meeting.timezone else zone
     return render_template(
-        "meetings/meeting_detail.html", meeting=meeting, other_zone=other, zones=COMMON_ZONES
+        "meetings/meeting_detail.html",
+        meeting=meeting,
+        other_zone=other,
+        zones=COMMON_ZONES,
+        **_invitations(meeting),
     )
 
 
@@ -188,7 +221,11 @@ def meeting_edit(meeting_id: int) -> ResponseReturnValue:
             conflict = readable_changes(error.their_changes, FIELD_LABELS)
             form.version.data = str(error.record.version)
         else:
-            moved = " Its time, place or link changed." if meeting.sequence > sequence else ""
+            moved = ""
+            if meeting.sequence > sequence:
+                moved = " Its time, place or link changed."
+                if sending.invitations_sent(meeting):
+                    moved += " Those sent the invitation will receive an update."
             flash(f"{meeting.title} was saved.{moved}", "success")
             return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
     return _form_page(form, meeting, conflict)
@@ -214,7 +251,12 @@ def meeting_cancel(meeting_id: int) -> ResponseReturnValue:
             )
             form.version.data = str(meeting.version)
         else:
-            flash(f"{meeting.title} was cancelled.", "success")
+            told = (
+                " Those an invitation reached will receive a cancellation."
+                if sending.invitations_sent(meeting)
+                else ""
+            )
+            flash(f"{meeting.title} was cancelled.{told}", "success")
             return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
     status = 409 if message else 200
     return render_template(

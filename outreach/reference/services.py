@@ -19,6 +19,7 @@ from outreach.db import utcnow
 from outreach.directory.models import Organisation, OrganisationKind
 from outreach.directory.search import search_text
 from outreach.extensions import db
+from outreach.invitations.defaults import seed_message_templates
 from outreach.meetings.seed import seed_meetings
 from outreach.obligations.services import seed_obligations
 from outreach.organisations.services import refresh_search_text
@@ -258,6 +259,7 @@ def seed() -> SeedReport:
         _seed_organisations(report)
         seed_obligations(report)
         seed_meetings(report)
+        seed_message_templates()
         db.session.commit()
     return report
 

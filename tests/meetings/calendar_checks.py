@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 
 import vobject
 
@@ -301,3 +303,57 @@ def _param_values(raw: str) -> list[str]:
     values.append(current)
     # A stray inner quote stays in the value, so check 13 sees it.
     return [v[1:-1] if len(v) >= 2 and v[0] == v[-1] == '"' else v for v in values]
+
+
+def calendar_part(message: EmailMessage, method: str) -> bytes:
+    """Checks 1-4 on the MIME tree of an email; the calendar file's bytes."""
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, *attachments = message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    children = list(alternative.iter_parts())
+    assert [p.get_content_type() for p in children] == ["text/plain", "text/html", "text/calendar"]
+    assert [p.get_content_charset() for p in children] == ["utf-8"] * 3
+    calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert calendars == [children[-1]], "one text/calendar part, the last alternative"
+    calendar = children[-1]
+    assert calendar.get_param("method") == method
+    assert calendar["Content-Transfer-Encoding"] in ("7bit", "8bit", "quoted-printable")
+    assert calendar.get("Content-Disposition") is None
+    ics = calendar.get_payload(decode=True)
+    [copy] = attachments
+    assert copy.get_content_type() == "application/ics"
+    assert copy.get_param("name") == "invite.ics" and copy.get_filename() == "invite.ics"
+    assert copy.get_content_disposition() == "attachment"
+    assert copy.get_payload(decode=True) == ics
+    return ics
+
+
+def check_sent_invitation(
+    message: EmailMessage,
+    *,
+    method: str,
+    recipient: str,
+    organiser: str,
+    others: list[str],
+    starts_at: dt.datetime,
+) -> bytes:
+    """Checks 1-13 and 18 on one email from the wire; the calendar file's bytes."""
+    ics = calendar_part(message, method)
+    check_invitation_file(
+        ics,
+        method=method,
+        recipient_email=recipient,
+        organiser_email=organiser,
+        other_recipients=others,
+    )
+    # Check 10: ORGANIZER equals From.
+    assert email.utils.parseaddr(message["From"])[1] == organiser
+    assert email.utils.parseaddr(message["To"])[1] == recipient
+    # Check 8: DTSTAMP within minutes of the Date header.
+    stamp = next(line.value for line in content_lines(ics) if line.name == "DTSTAMP")
+    sent = email.utils.parsedate_to_datetime(message["Date"])
+    stamped = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    assert abs(sent - stamped) < dt.timedelta(minutes=5)
+    # Check 18: an independent parser reads the same start instant as the app.
+    assert independent_start(ics) == starts_at
+    return ics

@@ -137,7 +137,12 @@ def test_the_meetings_are_in_the_openapi_document(client):
 
 def test_fuzzing_the_meetings_api_finds_no_server_error(app, staff):
     make_meeting()
-    fuzzed, errors = server_errors(app, api_headers(staff.email), lambda path: "/meetings" in path)
+    # The audience and sending routes under /meetings/<id> are fuzzed in tests/invitations.
+    fuzzed, errors = server_errors(
+        app,
+        api_headers(staff.email),
+        lambda path: "/meetings" in path and "/audience" not in path and not path.endswith("/send"),
+    )
 
     assert fuzzed == 5
     assert errors == []

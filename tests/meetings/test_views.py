@@ -73,6 +73,19 @@ def test_the_page_shows_times_in_the_zone_the_reader_asks_for(client, auth, staf
     assert client.get(f"/meetings/{meeting.id}?tz=Nowhere%00").status_code == 200
 
 
+def test_the_page_also_shows_times_in_the_zone_the_readers_browser_reported(client, auth, staff):
+    meeting = make_meeting()
+    auth.login(staff.email)
+
+    client.set_cookie("viewer_tz", "Asia/Tokyo")
+    page = _text(client.get(f"/meetings/{meeting.id}"))
+    assert "Tue 15 Sep 2026, 17:00" in page and "(Asia/Tokyo)" in page
+
+    client.set_cookie("viewer_tz", "Not/AZone")
+    page = _text(client.get(f"/meetings/{meeting.id}"))
+    assert "Tue 15 Sep 2026, 08:00" in page and "(UTC)" in page
+
+
 def test_unknown_meetings_are_not_found(client, auth, staff):
     auth.login(staff.email)
 
