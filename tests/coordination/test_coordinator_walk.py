@@ -40,6 +40,11 @@ SKIPPED = {
 # State-changing routes a coordinator may use; their GET is walked like any other page.
 OWN_ACCOUNT = {
     "auth.account": "a coordinator may change their own password (tests/core/test_access.py)",
+    "rsvp.feed_create": "a coordinator may make their own calendar feed (tests/rsvp)",
+    "rsvp.feed_revoke": "a coordinator may stop their own calendar feed (tests/rsvp)",
+    # Public pages of invitees: a made-up link gets the polite 404 and records nothing.
+    "rsvp.answer": "an invitee's answer through their personal link (tests/rsvp)",
+    "rsvp.unsubscribe": "an invitee's opt-out through their personal link (tests/rsvp)",
 }
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Query strings that widen what a page shows: a State, an area, searches that match the marker
@@ -94,6 +99,8 @@ def sample_values(scene: Scene) -> dict[str, list[Any]]:
         "token": ["an-import-token"],
         "batch_id": [1],
         "meeting_id": [db.session.scalar(sa.select(sa.func.min(Meeting.id)))],
+        "invitation_id": [1],
+        "message_id": [1],
     }
 
 

@@ -8,7 +8,21 @@ from werkzeug.routing import Rule
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import PASSWORD, make_user
 
-PUBLIC_PREFIXES = ("/login", "/static/", "/status", "/api/v1/openapi.json", "/api/v1/public/")
+PUBLIC_PREFIXES = (
+    "/login",
+    "/static/",
+    "/status",
+    "/api/v1/openapi.json",
+    "/api/v1/public/",
+    "/meetings.ics",
+    "/rsvp/",
+    "/unsubscribe/",
+    "/feeds/",
+)
+# A public meeting's calendar file is for anyone; other meetings' need sign-in (tests/rsvp).
+PUBLIC_SUFFIXES = ("/calendar.ics",)
+# Personal links answer a made-up token with their polite "no longer works" page.
+PERSONAL_LINKS = ("/rsvp/", "/unsubscribe/", "/feeds/")
 SAMPLE_VALUES = {
     "iso3": "FRA",
     "filename": "app.css",
@@ -26,6 +40,8 @@ SAMPLE_VALUES = {
     "area": "universalization",
     "year": 2026,
     "meeting_id": 1,
+    "invitation_id": 1,
+    "message_id": 1,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -42,7 +58,7 @@ def routes(app: Flask, method: str) -> list[str]:
 
 
 def is_public(url: str) -> bool:
-    return url.startswith(PUBLIC_PREFIXES)
+    return url.startswith(PUBLIC_PREFIXES) or url.endswith(PUBLIC_SUFFIXES)
 
 
 def test_a4_every_page_sends_an_anonymous_visitor_to_sign_in(app, client):
@@ -65,14 +81,20 @@ def test_a4_only_the_allowlisted_routes_answer_an_anonymous_visitor(app, client)
     assert public_pages == [
         "/api/v1/openapi.json",
         "/api/v1/public/states",
+        "/feeds/an-import-token.ics",
         "/login",
+        "/meetings.ics",
+        "/meetings/1/calendar.ics",
+        "/rsvp/an-import-token",
         "/static/app.css",
         "/status",
         "/status/states.csv",
+        "/unsubscribe/an-import-token",
     ]
     for url in public_pages:
         with client.get(url) as response:
-            assert response.status_code == 200, url
+            expected = 404 if url.startswith(PERSONAL_LINKS) else 200
+            assert response.status_code == expected, url
 
 
 def test_a4_every_state_changing_route_sends_an_anonymous_visitor_to_sign_in(app, client):
@@ -105,7 +127,8 @@ def test_a1_coordinators_get_403_on_every_state_changing_route_and_nothing_happe
     coordinator = AuthActions(coordinated.test_client())
     assert coordinator.login("coord@mission.example").headers["Location"] == "/"
     token = csrf_token(coordinator.client, "/account")
-    exempt = {"/logout", "/account"}  # their own session and password
+    # Their own session, password and calendar feed.
+    exempt = {"/logout", "/account", "/account/calendar-feed", "/account/calendar-feed/revoke"}
     checked = []
     for rule in coordinated.url_map.iter_rules():
         url = build(coordinated, rule)
