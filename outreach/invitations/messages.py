@@ -113,6 +113,7 @@ _plain = MessageEnvironment(undefined=StrictUndefined, keep_trailing_newline=Tru
 _literal = MessageEnvironment(undefined=StrictUndefined, finalize=escape_markdown)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True})
 _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
 # --- Templates ------------------------------------------------------------------------------------
@@ -338,7 +339,8 @@ def render_message(text: TemplateText, values: dict[str, Any]) -> RenderedMessag
     """Fill a template in. In the HTML every merge value is escaped for Markdown first (a name
     cannot add a link or markup), then the Markdown is rendered and cleaned by nh3 (SECURITY I1)."""
     subject = " ".join(_plain.from_string(text.subject).render(values).split())
-    body = _plain.from_string(text.body).render(values)
+    # Bold markers of the text itself mean nothing in a text email; merge values are left alone.
+    body = _plain.from_string(_BOLD.sub(r"\1", text.body)).render(values)
     markdown = _literal.from_string(text.body).render(values)
     html = Markup(nh3.clean(_markdown.render(markdown)))  # noqa: S704 (sanitised by nh3)
     return RenderedMessage(subject=subject, text=_plain_links(body).strip() + "\n", html=html)

@@ -112,6 +112,17 @@ def test_the_calendar_file_passes_the_checks_and_an_independent_parser(app):
         assert link in email.html
 
 
+def test_the_text_email_shows_no_markdown_bold_markers_but_keeps_them_in_names(app):
+    contact = factories.make_contact("**Star**", "Anna", emails=["anna@aut.example"])
+    _sent_to(contact)
+
+    email = render(outbox(MailPurpose.INVITE)[0])
+
+    assert "<strong>Fourteenth Meeting of States Parties</strong>" in email.html
+    assert "**" not in email.text.replace("**Star**", "")
+    assert "Anna **Star**" in email.text
+
+
 def test_i1_markup_in_names_is_shown_as_text_in_the_email(app):
     contact = factories.make_contact(
         "<script>alert(1)</script>",
