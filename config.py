@@ -98,6 +98,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "MAIL_RETRY_MINUTES": os.environ.get("MAIL_RETRY_MINUTES", "1,5,15,60,240"),
         "MAIL_QUEUE_PAUSE_MINUTES": _int("MAIL_QUEUE_PAUSE_MINUTES", 5),
         "RSVP_TOKEN_MAX_AGE_DAYS": _int("RSVP_TOKEN_MAX_AGE_DAYS", 400),
+        # How long the .eml files of messages written without a mail server are kept.
+        "MAIL_KEEP_FILES_DAYS": _int("MAIL_KEEP_FILES_DAYS", 90),
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "outreach_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

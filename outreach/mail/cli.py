@@ -1,4 +1,5 @@
-"""`flask --app outreach mail work [--once]` delivers the outbox; `mail digest` queues digests."""
+"""`flask --app outreach mail work [--once]` delivers the outbox; `mail digest` queues digests;
+`mail prune` deletes old message files."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from outreach.audit.services import acting_as
+from outreach.db import utcnow
 from outreach.mail.digest import queue_digests
+from outreach.mail.retention import prune_files
 from outreach.mail.worker import Pacer, default_worker_id, deliver_due
 
 mail_group = AppGroup("mail", help="Deliver the outbox and queue the daily digest.")
@@ -72,3 +75,20 @@ def digest() -> None:
         )
     else:
         click.echo("No digest to queue: nobody has follow-ups due, or today's are already queued.")
+
+
+@mail_group.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep the files of the last DAYS days (default MAIL_KEEP_FILES_DAYS).",
+)
+def prune(days: int | None) -> None:
+    """Delete the .eml files of messages older than the retention period (for cron)."""
+    keep = days or current_app.config["MAIL_KEEP_FILES_DAYS"]
+    with acting_as("command: mail prune"):
+        deleted = prune_files(keep, utcnow())
+    click.echo(
+        f"Deleted {deleted} message file{'s' if deleted != 1 else ''} older than {keep} days."
+    )

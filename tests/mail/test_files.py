@@ -3,6 +3,7 @@ instance folder, and staff can open it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 from pathlib import Path
@@ -85,3 +86,22 @@ def test_a_recorded_path_outside_the_mail_folder_is_never_served(app, client, au
         db.session.get_one(OutboxMessage, message_id).eml_path = path
         db.session.commit()
         assert client.get(f"/outbox/{message_id}.eml").status_code == 404, path
+
+
+def test_mail_prune_deletes_old_message_files_and_keeps_recent_ones(app, runner):
+    old, recent = queue_messages(2)
+    deliver_due()
+    [old_row, recent_row] = rows([old, recent])
+    old_file = Path(app.instance_path) / old_row.eml_path
+    recent_file = Path(app.instance_path) / recent_row.eml_path
+    old_row.created_at = utcnow() - dt.timedelta(days=91)
+    db.session.commit()
+
+    result = runner.invoke(args=["mail", "prune"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 message file older than 90 days." in result.output
+    assert not old_file.exists() and recent_file.exists()
+    [old_row, recent_row] = rows([old, recent])
+    assert old_row.eml_path is None and recent_row.eml_path is not None
+    assert runner.invoke(args=["mail", "prune", "--days", "0"]).exit_code == 2
