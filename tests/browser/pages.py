@@ -14,7 +14,9 @@ def sign_in(page: Page, server: LiveServer, email: str, password: str = factorie
     page.goto(server("/login"))
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the answer, so the next step never acts on the sign-in page as it unloads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page: Page) -> None:
